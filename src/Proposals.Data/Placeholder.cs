@@ -1,0 +1,1 @@
+namespace Proposals.Data; internal static class Placeholder {}

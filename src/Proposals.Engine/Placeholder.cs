@@ -1,0 +1,1 @@
+namespace Proposals.Engine; internal static class Placeholder {}
