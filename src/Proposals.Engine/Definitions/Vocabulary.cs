@@ -1,0 +1,145 @@
+namespace Proposals.Engine.Definitions;
+
+/// <summary>The roles people hold; actions and tasks name them.</summary>
+public static class Roles
+{
+    public const string Committee = "committee";
+    public const string PartyMember = "party-member";
+    public const string PartyAdmin = "party-admin";
+    public const string Government = "government";
+    public const string Department = "department";
+    public const string Supervisor = "supervisor";
+    public const string Admin = "admin";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Committee, PartyMember, PartyAdmin, Government, Department, Supervisor, Admin,
+    };
+}
+
+/// <summary>Whose item it must be for the caller to act: the engine checks the caller's organisation against the item.</summary>
+public static class Scopes
+{
+    public const string Any = "any";
+    public const string OwnParty = "own-party";
+    public const string AssignedDepartment = "assigned-department";
+    public const string LeadDepartment = "lead-department";
+    public const string CoDepartment = "co-department";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Any, OwnParty, AssignedDepartment, LeadDepartment, CoDepartment,
+    };
+}
+
+/// <summary>Who a task is for, computed from the item when it enters a state.</summary>
+public static class Assignees
+{
+    public const string Party = "party";
+    public const string Government = "government";
+    public const string UnsignedDepartments = "unsigned-departments";
+    public const string CoDepartmentsWithoutOpinion = "co-departments-without-opinion";
+    public const string LeadDepartment = "lead-department";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Party, Government, UnsignedDepartments, CoDepartmentsWithoutOpinion, LeadDepartment,
+    };
+}
+
+/// <summary>Conditions under which a task of a state is open at all.</summary>
+public static class TaskConditions
+{
+    public const string ExtensionPending = "extension-pending";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { ExtensionPending };
+}
+
+/// <summary>Dates of the item a task deadline can be counted from.</summary>
+public static class DeadlineSources
+{
+    public const string TopicDeadline = "topic-deadline";
+    public const string ItemDeadline = "item-deadline";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        TopicDeadline, ItemDeadline,
+    };
+}
+
+/// <summary>Who a reminder or notification goes to.</summary>
+public static class Recipients
+{
+    public const string Assignee = "assignee";
+    public const string PartyAdmin = "party-admin";
+    public const string PartyMember = "party-member";
+    public const string Committee = "committee";
+    public const string Government = "government";
+    public const string Supervisor = "supervisor";
+    public const string LeadDepartment = "lead-department";
+    public const string AssignedDepartments = "assigned-departments";
+    public const string TaskAssignees = "task-assignees";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Assignee, PartyAdmin, PartyMember, Committee, Government, Supervisor, LeadDepartment, AssignedDepartments, TaskAssignees,
+    };
+}
+
+/// <summary>Named preconditions an action can require beyond its state, role and scope.</summary>
+public static class Guards
+{
+    public const string ActorNotSigned = "actor-not-signed";
+    public const string ActorSigned = "actor-signed";
+    public const string ActorOpinionNotGiven = "actor-opinion-not-given";
+    public const string AllSigned = "all-signed";
+    public const string AllOpinionsGiven = "all-opinions-given";
+    public const string ExtensionPending = "extension-pending";
+    public const string NoExtensionPending = "no-extension-pending";
+    public const string KeyFlagged = "key-flagged";
+    public const string NotKeyFlagged = "not-key-flagged";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ActorNotSigned, ActorSigned, ActorOpinionNotGiven, AllSigned, AllOpinionsGiven,
+        ExtensionPending, NoExtensionPending, KeyFlagged, NotKeyFlagged,
+    };
+}
+
+/// <summary>Named changes an action makes to the item beyond its state.</summary>
+public static class Effects
+{
+    public const string AssignDepartments = "assign-departments";
+    public const string Sign = "sign";
+    public const string ReturnAssignment = "return-assignment";
+    public const string RecordOpinion = "record-opinion";
+    public const string RequestExtension = "request-extension";
+    public const string GrantExtension = "grant-extension";
+    public const string RefuseExtension = "refuse-extension";
+    public const string FlagKey = "flag-key";
+    public const string UnflagKey = "unflag-key";
+    public const string NextRound = "next-round";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        AssignDepartments, Sign, ReturnAssignment, RecordOpinion, RequestExtension, GrantExtension,
+        RefuseExtension, FlagKey, UnflagKey, NextRound,
+    };
+}
+
+/// <summary>Types an action's data field can have.</summary>
+public static class FieldTypes
+{
+    public const string Text = "text";
+    public const string Bool = "bool";
+    public const string Date = "date";
+    public const string WholeNumber = "integer";
+    public const string Choice = "choice";
+    public const string Organization = "organization";
+    public const string OrganizationList = "organization-list";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Text, Bool, Date, WholeNumber, Choice, Organization, OrganizationList,
+    };
+}

@@ -1,0 +1,503 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Proposals.Engine.Calendar;
+using Proposals.Engine.Definitions;
+
+namespace Proposals.Engine.Execution;
+
+/// <summary>A new draft as its party writes it.</summary>
+public sealed record NewProposal(long PartyId, long? TopicId, DateOnly? TopicDeadline, string? Title, string? Summary, string? Body);
+
+/// <summary>
+/// Applies actions to proposals without I/O: checks that the action exists in the state, that the caller's
+/// role and organisation may take it, its guards and data; then returns the new instance with every
+/// task, reminder, notification and audit entry that follows. Writing them is the caller's business.
+/// </summary>
+public static class WorkflowEngine
+{
+    public const string CreateAction = "create";
+    public const int TitleLimit = 200;
+    public const int SummaryLimit = 2000;
+    public const int BodyLimit = 50_000;
+
+    /// <summary>Starts a proposal in the definition's initial state.</summary>
+    public static ActionOutcome Start(WorkflowDefinition definition, Actor actor, NewProposal draft, EngineContext context)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!actor.HasAnyRole([Roles.PartyMember, Roles.PartyAdmin]) || actor.OrganizationId != draft.PartyId)
+        {
+            return Refusal.Forbidden("只有民主党派的成员或管理员可以为本党派起草提案");
+        }
+        var errors = new Dictionary<string, List<string>>();
+        CheckText(errors, "title", "标题", draft.Title, TitleLimit, required: true);
+        CheckText(errors, "summary", "摘要", draft.Summary, SummaryLimit, required: false);
+        CheckText(errors, "body", "正文", draft.Body, BodyLimit, required: false);
+        if (errors.Count > 0)
+        {
+            return Refusal.Invalid(ActionData.Freeze(errors));
+        }
+        var before = new ProposalInstance
+        {
+            WorkflowId = definition.Id,
+            WorkflowVersion = definition.Version,
+            State = definition.InitialState,
+            Version = 0,
+            PartyId = draft.PartyId,
+            TopicId = draft.TopicId,
+            TopicDeadline = draft.TopicDeadline,
+            Title = draft.Title!.Trim(),
+        };
+        var data = new JsonObject { ["title"] = before.Title };
+        if (draft.TopicId is { } topicId)
+        {
+            data["topicId"] = topicId;
+        }
+        var step = new Step(definition, before, actor, context);
+        var after = before with { Version = 1 };
+        var opened = step.Reconcile(after, stateChanged: true, closeReason: CreateAction, out _);
+        var audit = new AuditEntry(CreateAction, "", after.State, actor.UserId, actor.DisplayName, actor.OrganizationId, null, data);
+        return new Transition(null, after, audit, opened, [], step.NotifyNewTasks(after, opened));
+    }
+
+    /// <summary>Applies <paramref name="actionId"/> to <paramref name="instance"/> as <paramref name="actor"/>.</summary>
+    public static ActionOutcome Apply(WorkflowDefinition definition, ProposalInstance instance, Actor actor, string actionId, JsonObject? data, string? comment, EngineContext context)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(context);
+        var action = definition.FindAction(actionId);
+        if (action is null)
+        {
+            return Refusal.NotAllowed($"没有名为“{actionId}”的动作（工作流 {definition.Id} v{definition.Version}）");
+        }
+        var state = definition.State(instance.State);
+        if (!definition.IsAvailableIn(action, instance.State))
+        {
+            return Refusal.NotAllowed($"当前状态“{state.Name}”（{state.Id}）下不能执行“{action.Name}”（{action.Id}）");
+        }
+        if (CheckPermission(action, instance, actor, context) is { } forbidden)
+        {
+            return forbidden;
+        }
+        if (CheckGuards(action, instance, actor, context) is { } guardRefusal)
+        {
+            return guardRefusal;
+        }
+
+        var errors = new Dictionary<string, List<string>>();
+        if (comment is { Length: > ActionData.CommentLimit })
+        {
+            ActionData.AddError(errors, "comment", $"意见过长：最多 {ActionData.CommentLimit} 字，实际 {comment.Length} 字");
+        }
+        var normalised = ActionData.Normalise(action, data, context, errors);
+        if (errors.Count > 0)
+        {
+            return Refusal.Invalid(ActionData.Freeze(errors));
+        }
+
+        var branch = action.Branches.FirstOrDefault(b => ActionData.FieldEquals(normalised[b.When.Field], b.When.EqualsValue));
+        var target = branch?.To ?? action.To ?? instance.State;
+        var step = new Step(definition, instance, actor, context);
+        var after = instance with { State = target, Version = instance.Version + 1 };
+        foreach (var effect in action.Effects.Concat(branch?.Effects ?? []))
+        {
+            after = step.ApplyEffect(effect, after, normalised, errors);
+        }
+        if ((branch?.ItemDeadline ?? action.ItemDeadline) is { } deadlineRule)
+        {
+            after = step.SetItemDeadline(after, deadlineRule, normalised, errors);
+        }
+        if (errors.Count > 0)
+        {
+            return Refusal.Invalid(ActionData.Freeze(errors));
+        }
+
+        var opened = step.Reconcile(after, stateChanged: target != instance.State, closeReason: action.Id, out var closed);
+        var remaining = instance.OpenTasks.Where(t => closed.All(c => c.TaskRowId != t.Id)).ToList();
+        var notifications = step.NotifyNewTasks(after, opened).ToList();
+        notifications.AddRange(step.NotifyAction(action, after, remaining, opened, comment, normalised));
+        var audit = new AuditEntry(action.Id, instance.State, target, actor.UserId, actor.DisplayName, actor.OrganizationId, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), normalised);
+        return new Transition(instance, after, audit, opened, closed, notifications);
+    }
+
+    /// <summary>The actions the caller could take now, judged on state, role, organisation and guards; data is checked only when acting.</summary>
+    public static IReadOnlyList<ActionDefinition> AllowedActions(WorkflowDefinition definition, ProposalInstance instance, Actor actor, EngineContext context)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return definition.Actions
+            .Where(a => definition.IsAvailableIn(a, instance.State)
+                && CheckPermission(a, instance, actor, context) is null
+                && CheckGuards(a, instance, actor, context) is null)
+            .ToList();
+    }
+
+    private static Refusal? CheckPermission(ActionDefinition action, ProposalInstance instance, Actor actor, EngineContext context)
+    {
+        if (!actor.HasAnyRole(action.Roles))
+        {
+            return Refusal.Forbidden($"“{action.Name}”只能由以下角色执行：{string.Join("、", action.Roles)}");
+        }
+        var assignment = instance.ActiveAssignmentOf(actor.OrganizationId);
+        return action.Scope switch
+        {
+            Scopes.OwnParty when actor.OrganizationId != instance.PartyId =>
+                Refusal.Forbidden($"只有{context.NameOf(instance.PartyId)}可以“{action.Name}”"),
+            Scopes.AssignedDepartment when assignment is null =>
+                Refusal.Forbidden($"本单位不是此件的承办单位，不能“{action.Name}”"),
+            Scopes.LeadDepartment when assignment is not { IsLead: true } =>
+                Refusal.Forbidden($"只有主办单位可以“{action.Name}”"),
+            Scopes.CoDepartment when assignment is not { IsLead: false } =>
+                Refusal.Forbidden($"只有协办单位可以“{action.Name}”"),
+            _ => null,
+        };
+    }
+
+    private static Refusal? CheckGuards(ActionDefinition action, ProposalInstance instance, Actor actor, EngineContext context)
+    {
+        var own = instance.ActiveAssignmentOf(actor.OrganizationId);
+        foreach (var guard in action.Guards)
+        {
+            string? problem = guard switch
+            {
+                Guards.ActorNotSigned when own is { SignedAt: not null } => "本单位已签收，不能再执行此操作",
+                Guards.ActorNotSigned when own is null => "本单位不是此件的承办单位",
+                Guards.ActorSigned when own is not { SignedAt: not null } => "本单位尚未签收此件",
+                Guards.ActorOpinionNotGiven when own is { OpinionAt: not null } => "本单位已提交协办意见",
+                Guards.AllSigned => Missing(instance.ActiveAssignments.Where(a => a.SignedAt is null), "尚未签收", context),
+                Guards.AllOpinionsGiven => Missing(instance.ActiveAssignments.Where(a => !a.IsLead && a.OpinionAt is null), "尚未提交协办意见", context),
+                Guards.ExtensionPending when instance.PendingExtension is null => "没有待审批的延期申请",
+                Guards.NoExtensionPending when instance.PendingExtension is not null => "已有一项延期申请等待审批",
+                Guards.KeyFlagged when !instance.KeySupervision => "此件不是重点督办件",
+                Guards.NotKeyFlagged when instance.KeySupervision => "此件已是重点督办件",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                return Refusal.NotAllowed($"不能“{action.Name}”：{problem}");
+            }
+        }
+        return null;
+    }
+
+    private static string? Missing(IEnumerable<Assignment> missing, string what, EngineContext context)
+    {
+        var names = missing.Select(a => $"{context.NameOf(a.OrganizationId)}（{(a.IsLead ? "主办" : "协办")}）").ToList();
+        return names.Count == 0 ? null : $"{string.Join("、", names)}{what}";
+    }
+
+    private static void CheckText(Dictionary<string, List<string>> errors, string field, string label, string? value, int limit, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                ActionData.AddError(errors, field, $"必须填写{label}");
+            }
+        }
+        else if (value.Length > limit)
+        {
+            ActionData.AddError(errors, field, $"{label}过长：最多 {limit} 字，实际 {value.Length} 字");
+        }
+    }
+
+    /// <summary>One application of an action: the effects, the task reconciliation and the messages.</summary>
+    private sealed class Step(WorkflowDefinition definition, ProposalInstance before, Actor actor, EngineContext context)
+    {
+        private DateOnly Today(long? organizationId) => context.ClockFor(organizationId).LocalDate(context.Now);
+
+        public ProposalInstance ApplyEffect(string effect, ProposalInstance item, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            var now = context.Now;
+            switch (effect)
+            {
+                case Effects.AssignDepartments:
+                    return AssignDepartments(item, data, errors);
+                case Effects.Sign:
+                    return ReplaceOwn(item, a => a with { SignedAt = now });
+                case Effects.ReturnAssignment:
+                    return ReplaceOwn(item, a => a with { EndedAt = now, EndReason = "returned" });
+                case Effects.RecordOpinion:
+                    return ReplaceOwn(item, a => a with { OpinionAt = now });
+                case Effects.RequestExtension:
+                    var newDue = DateOnly.ParseExact(data["newDueDate"]!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    if (item.ItemDueDate is { } current && newDue <= current)
+                    {
+                        ActionData.AddError(errors, "data.newDueDate", $"新的办理期限应晚于当前期限 {current:yyyy-MM-dd}");
+                    }
+                    return item with { PendingExtension = new ExtensionRequest(newDue, data["reason"]?.GetValue<string>() ?? "", now) };
+                case Effects.GrantExtension:
+                    return item with { ItemDueDate = item.PendingExtension?.NewDueDate ?? item.ItemDueDate, PendingExtension = null };
+                case Effects.RefuseExtension:
+                    return item with { PendingExtension = null };
+                case Effects.FlagKey:
+                    return item with { KeySupervision = true };
+                case Effects.UnflagKey:
+                    return item with { KeySupervision = false };
+                case Effects.NextRound:
+                    return item with { Round = item.Round + 1 };
+                default:
+                    throw new InvalidOperationException($"Effect '{effect}' passed validation but has no implementation.");
+            }
+        }
+
+        private ProposalInstance ReplaceOwn(ProposalInstance item, Func<Assignment, Assignment> change)
+        {
+            var own = item.ActiveAssignmentOf(actor.OrganizationId) ?? throw new InvalidOperationException("The scope check let a caller without an assignment through.");
+            return item with { Assignments = item.Assignments.Select(a => ReferenceEquals(a, own) ? change(a) : a).ToList() };
+        }
+
+        private ProposalInstance AssignDepartments(ProposalInstance item, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            var lead = data["leadDepartmentId"]!.GetValue<long>();
+            var coIds = (data["coDepartmentIds"] as JsonArray)?.Select(n => n!.GetValue<long>()).ToList() ?? [];
+            if (coIds.Contains(lead))
+            {
+                ActionData.AddError(errors, "data.coDepartmentIds", $"{context.NameOf(lead)}已是主办单位，不能同时作为协办单位");
+            }
+            var now = context.Now;
+            var wanted = coIds.Select(id => (Id: id, IsLead: false)).Prepend((Id: lead, IsLead: true)).ToList();
+            var result = new List<Assignment>();
+            foreach (var existing in item.Assignments)
+            {
+                if (!existing.IsActive)
+                {
+                    result.Add(existing);
+                }
+                else if (wanted.Contains((existing.OrganizationId, existing.IsLead)))
+                {
+                    result.Add(existing);
+                }
+                else
+                {
+                    result.Add(existing with { EndedAt = now, EndReason = "reassigned" });
+                }
+            }
+            foreach (var (id, isLead) in wanted)
+            {
+                if (!result.Any(a => a.IsActive && a.OrganizationId == id && a.IsLead == isLead))
+                {
+                    result.Add(new Assignment(id, isLead, now));
+                }
+            }
+            return item with { Assignments = result };
+        }
+
+        public ProposalInstance SetItemDeadline(ProposalInstance item, ItemDeadlineRule rule, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            var clock = context.ClockFor(item.Lead?.OrganizationId);
+            var today = clock.LocalDate(context.Now);
+            if (rule.FromData is { } field && data[field] is JsonNode node)
+            {
+                var due = DateOnly.ParseExact(node.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                if (due <= today)
+                {
+                    ActionData.AddError(errors, $"data.{field}", $"办理期限应晚于今天（{today:yyyy-MM-dd}）");
+                }
+                return item with { ItemDueDate = due };
+            }
+            return rule.AfterDuration is { } after ? item with { ItemDueDate = clock.DueDateAfter(today, after) } : item;
+        }
+
+        /// <summary>
+        /// Makes the open tasks match what the state asks for: tasks no longer owed close, new ones open,
+        /// and tasks whose deadline moved (an extension granted) close and open again with new reminders.
+        /// </summary>
+        public List<TaskOpening> Reconcile(ProposalInstance after, bool stateChanged, string closeReason, out List<TaskClosing> closedTasks)
+        {
+            var closed = new List<TaskClosing>();
+            closedTasks = closed;
+            var opened = new List<TaskOpening>();
+            var state = definition.State(after.State);
+            var desired = new List<(TaskDefinition Task, long OrganizationId)>();
+            foreach (var task in state.Tasks.Select(definition.Task))
+            {
+                if (task.When == TaskConditions.ExtensionPending && after.PendingExtension is null)
+                {
+                    continue;
+                }
+                desired.AddRange(Assignees(task, after).Select(org => (task, org)));
+            }
+            foreach (var open in before.OpenTasks)
+            {
+                var match = desired.FirstOrDefault(d => d.Task.Id == open.TaskId && d.OrganizationId == open.OrganizationId);
+                if (stateChanged || match.Task is null)
+                {
+                    closed.Add(new TaskClosing(open.Id, open.TaskId, open.OrganizationId, closeReason));
+                }
+                else if (match.Task.Deadline?.From is not null && DueDate(match.Task, after, match.OrganizationId) != open.DueDate)
+                {
+                    closed.Add(new TaskClosing(open.Id, open.TaskId, open.OrganizationId, "rescheduled"));
+                }
+            }
+            foreach (var (task, org) in desired)
+            {
+                var stillOpen = before.OpenTasks.Any(o => o.TaskId == task.Id && o.OrganizationId == org && closed.All(c => c.TaskRowId != o.Id));
+                if (!stillOpen)
+                {
+                    opened.Add(Open(task, org, after));
+                }
+            }
+            return opened;
+        }
+
+        private IEnumerable<long> Assignees(TaskDefinition task, ProposalInstance item) => task.Assignee switch
+        {
+            Definitions.Assignees.Party => [item.PartyId],
+            Definitions.Assignees.Government => context.OfKind(OrganizationKind.Government).Select(o => o.Id),
+            Definitions.Assignees.LeadDepartment => item.Lead is { } lead ? [lead.OrganizationId] : [],
+            Definitions.Assignees.UnsignedDepartments => item.ActiveAssignments.Where(a => a.SignedAt is null).Select(a => a.OrganizationId),
+            Definitions.Assignees.CoDepartmentsWithoutOpinion => item.ActiveAssignments.Where(a => !a.IsLead && a.OpinionAt is null).Select(a => a.OrganizationId),
+            _ => throw new InvalidOperationException($"Assignee '{task.Assignee}' passed validation but has no resolver."),
+        };
+
+        private DateOnly? DueDate(TaskDefinition task, ProposalInstance item, long organizationId)
+        {
+            if (task.Deadline is not { } rule)
+            {
+                return null;
+            }
+            var clock = context.ClockFor(organizationId);
+            var today = clock.LocalDate(context.Now);
+            if (rule.AfterDuration is { } after)
+            {
+                return clock.DueDateAfter(today, after);
+            }
+            DateOnly? from = rule.From switch
+            {
+                DeadlineSources.TopicDeadline => item.TopicDeadline,
+                DeadlineSources.ItemDeadline => item.ItemDueDate,
+                _ => null,
+            };
+            if (from is not { } date)
+            {
+                return null;
+            }
+            var due = rule.OffsetDuration is { } offset ? clock.DueDateAfter(date, offset) : date;
+            // An offset before a short item deadline can fall in the past; the task is then due today, not born overdue.
+            return rule.OffsetDuration is not null && due < today ? today : due;
+        }
+
+        private TaskOpening Open(TaskDefinition task, long organizationId, ProposalInstance item)
+        {
+            var due = DueDate(task, item, organizationId);
+            var reminders = new List<ReminderSchedule>();
+            DateTimeOffset? dueAt = null;
+            if (due is { } dueDate)
+            {
+                var clock = context.ClockFor(organizationId);
+                dueAt = clock.OverdueAt(dueDate);
+                foreach (var reminder in task.Reminders)
+                {
+                    var at = clock.ReminderAt(clock.DueDateAfter(dueDate, reminder.BeforeDuration.Negate()));
+                    if (at > context.Now)
+                    {
+                        reminders.Add(new ReminderSchedule("reminder", at, Resolve(reminder.Notify, task, organizationId, item, []), null, false));
+                    }
+                }
+                foreach (var rung in task.Escalation)
+                {
+                    var at = clock.OverdueAt(clock.DueDateAfter(dueDate, rung.AfterDuration));
+                    reminders.Add(new ReminderSchedule(rung.Level, at, Resolve(rung.Notify, task, organizationId, item, []), DeadlineRule.Parse(rung.Repeat), rung.FlagKey));
+                }
+            }
+            return new TaskOpening(task.Id, task.Name, organizationId, task.Roles, due, dueAt, reminders);
+        }
+
+        public static List<Recipient> Resolve(IEnumerable<string> names, TaskDefinition? task, long? taskOrganization, ProposalInstance item, IEnumerable<(long OrganizationId, IReadOnlyList<string> Roles)> taskAssignees)
+        {
+            var result = new List<Recipient>();
+            void Add(Recipient r)
+            {
+                if (!result.Contains(r))
+                {
+                    result.Add(r);
+                }
+            }
+            void AddOrg(long org, IReadOnlyList<string> roles)
+            {
+                if (roles.Count == 0)
+                {
+                    Add(new Recipient(org, null, null));
+                }
+                foreach (var role in roles)
+                {
+                    Add(new Recipient(org, null, role));
+                }
+            }
+            foreach (var name in names)
+            {
+                switch (name)
+                {
+                    case Recipients.Assignee when task is not null && taskOrganization is { } org:
+                        AddOrg(org, task.Roles);
+                        break;
+                    case Recipients.PartyAdmin:
+                        Add(new Recipient(item.PartyId, null, Roles.PartyAdmin));
+                        break;
+                    case Recipients.PartyMember:
+                        Add(new Recipient(item.PartyId, null, Roles.PartyMember));
+                        break;
+                    case Recipients.Committee:
+                        Add(new Recipient(null, OrganizationKind.Committee, Roles.Committee));
+                        break;
+                    case Recipients.Government:
+                        Add(new Recipient(null, OrganizationKind.Government, Roles.Government));
+                        break;
+                    case Recipients.Supervisor:
+                        Add(new Recipient(null, OrganizationKind.Supervision, Roles.Supervisor));
+                        break;
+                    case Recipients.LeadDepartment when item.Lead is { } lead:
+                        Add(new Recipient(lead.OrganizationId, null, Roles.Department));
+                        break;
+                    case Recipients.AssignedDepartments:
+                        foreach (var a in item.ActiveAssignments)
+                        {
+                            Add(new Recipient(a.OrganizationId, null, Roles.Department));
+                        }
+                        break;
+                    case Recipients.TaskAssignees:
+                        foreach (var (org, roles) in taskAssignees)
+                        {
+                            AddOrg(org, roles);
+                        }
+                        break;
+                }
+            }
+            return result;
+        }
+
+        public List<NotificationMessage> NotifyNewTasks(ProposalInstance item, IEnumerable<TaskOpening> opened)
+        {
+            var messages = new List<NotificationMessage>();
+            foreach (var task in opened)
+            {
+                var due = task.DueDate is { } d ? $"，办理期限 {d:yyyy-MM-dd}" : "";
+                foreach (var recipient in Resolve([Recipients.Assignee], definition.Task(task.TaskId), task.OrganizationId, item, []))
+                {
+                    messages.Add(new NotificationMessage(recipient, "task-opened", $"新待办：{task.Name}", $"《{item.Title}》需要{context.NameOf(task.OrganizationId)}{task.Name}{due}。"));
+                }
+            }
+            return messages;
+        }
+
+        public IEnumerable<NotificationMessage> NotifyAction(ActionDefinition action, ProposalInstance item, IReadOnlyList<OpenTask> remaining, IReadOnlyList<TaskOpening> opened, string? comment, JsonObject data)
+        {
+            if (action.Notify.Count == 0)
+            {
+                return [];
+            }
+            var assignees = remaining.Select(t => (t.OrganizationId, definition.Task(t.TaskId).Roles))
+                .Concat(opened.Select(t => (t.OrganizationId, t.Roles)));
+            var message = data["message"]?.GetValue<string>() ?? data["reason"]?.GetValue<string>() ?? comment;
+            var body = $"{context.NameOf(actor.OrganizationId)} {actor.DisplayName}对《{item.Title}》执行了“{action.Name}”。" + (string.IsNullOrWhiteSpace(message) ? "" : $"说明：{message}");
+            return Resolve(action.Notify, null, null, item, assignees)
+                .Select(r => new NotificationMessage(r, action.Id, $"{action.Name}：《{Shorten(item.Title)}》", body));
+        }
+
+        private static string Shorten(string title) => title.Length <= 40 ? title : title[..40] + "…";
+    }
+}

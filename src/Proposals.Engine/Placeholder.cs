@@ -1,1 +1,0 @@
-namespace Proposals.Engine; internal static class Placeholder {}
