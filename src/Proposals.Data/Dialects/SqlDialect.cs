@@ -1,0 +1,29 @@
+using System.Data.Common;
+
+namespace Proposals.Data.Dialects;
+
+/// <summary>
+/// What the supported databases spell differently, and nothing else: the stores write one SQL text and ask
+/// the dialect only for paging, generated ids and the write transaction.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>A new, closed connection.</summary>
+    public abstract DbConnection CreateConnection(string connectionString);
+
+    /// <summary>Paging after an ORDER BY, with parameters <c>@Offset</c> and <c>@Limit</c>.</summary>
+    public abstract string Paging { get; }
+
+    /// <summary>An INSERT of <paramref name="columns"/> that returns the generated <c>id</c> as its only row.</summary>
+    public abstract string InsertReturningId(string table, string columns, string values);
+
+    /// <summary>Starts a transaction that will write.</summary>
+    public virtual async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.BeginTransactionAsync(cancellationToken);
+    }
+
+    /// <summary>Whether an exception is a unique or primary key violation.</summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+}

@@ -1,0 +1,48 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Proposals.Data.Dialects;
+
+/// <summary>SQLite: one writer at a time, so a write transaction takes the lock when it begins (BEGIN IMMEDIATE) rather than failing at its first write.</summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    private const int ConstraintError = 19;
+
+    public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+    public override string Paging => "LIMIT @Limit OFFSET @Offset";
+
+    public override string InsertReturningId(string table, string columns, string values) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id";
+
+    public override Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        // deferred: false issues BEGIN IMMEDIATE; waiting writers then queue on the busy timeout instead of deadlocking on lock upgrade.
+        return Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    }
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: ConstraintError } sqlite
+        && (sqlite.SqliteExtendedErrorCode is 2067 or 1555);
+
+    /// <summary>Turns on foreign keys and a generous busy timeout, and creates the file's folder.</summary>
+    public static string Normalise(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+            Pooling = true,
+        };
+        if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+
+namespace Proposals.Data.Organizations;
+
+/// <summary>A user with what sign-in and authorisation need.</summary>
+public sealed record UserAccount(long Id, string Username, string DisplayName, long OrganizationId, string PasswordHash, bool Active, IReadOnlyList<string> Roles);
+
+/// <summary>An access token as issued: the secret is shown once; only its hash is stored.</summary>
+public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>Local users, their roles and their bearer tokens.</summary>
+public sealed class UserStore(Database database)
+{
+    private sealed record UserRow(long Id, string Username, string DisplayName, long OrganizationId, string PasswordHash, bool Active);
+
+    public async Task<UserAccount?> FindByNameAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, username AS Username, display_name AS DisplayName, organization_id AS OrganizationId,
+                   password_hash AS PasswordHash, active AS Active
+            FROM users WHERE username = @username
+            """, new { username }, cancellationToken: cancellationToken));
+        return row is null ? null : await WithRolesAsync(connection, row, cancellationToken);
+    }
+
+    public async Task<UserAccount?> FindByIdAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, username AS Username, display_name AS DisplayName, organization_id AS OrganizationId,
+                   password_hash AS PasswordHash, active AS Active
+            FROM users WHERE id = @id
+            """, new { id }, cancellationToken: cancellationToken));
+        return row is null ? null : await WithRolesAsync(connection, row, cancellationToken);
+    }
+
+    private static async Task<UserAccount> WithRolesAsync(System.Data.Common.DbConnection connection, UserRow row, CancellationToken cancellationToken)
+    {
+        var roles = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT role FROM user_roles WHERE user_id = @Id ORDER BY role", new { row.Id }, cancellationToken: cancellationToken));
+        return new UserAccount(row.Id, row.Username, row.DisplayName, row.OrganizationId, row.PasswordHash, row.Active, roles.ToList());
+    }
+
+    /// <summary>Creates a user with roles, or updates the existing one of that name to match.</summary>
+    public async Task<long> UpsertAsync(string username, string displayName, long organizationId, string passwordHash, IReadOnlyList<string> roles, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                "SELECT id FROM users WHERE username = @username", new { username }, transaction, cancellationToken: cancellationToken));
+            if (id is null)
+            {
+                id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    database.Dialect.InsertReturningId("users", "username, display_name, organization_id, password_hash, active, created_at", "@username, @displayName, @organizationId, @passwordHash, @active, @now"),
+                    new { username, displayName, organizationId, passwordHash, active = true, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+            }
+            else
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE users SET display_name = @displayName, organization_id = @organizationId, password_hash = @passwordHash, active = @active WHERE id = @id",
+                    new { id, displayName, organizationId, passwordHash, active = true }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition("DELETE FROM user_roles WHERE user_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+            }
+            foreach (var role in roles.Distinct(StringComparer.Ordinal))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO user_roles (user_id, role) VALUES (@id, @role)", new { id, role }, transaction, cancellationToken: cancellationToken));
+            }
+            return id.Value;
+        }, cancellationToken);
+    }
+
+    /// <summary>Issues a random bearer token that expires after <paramref name="lifetime"/>.</summary>
+    public async Task<IssuedToken> IssueTokenAsync(long userId, DateTimeOffset now, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var expiresAt = now + lifetime;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO access_tokens (token_hash, user_id, created_at, expires_at) VALUES (@hash, @userId, @now, @expiresAt)",
+            new { hash = Hash(token), userId, now = now.UtcDateTime, expiresAt = expiresAt.UtcDateTime }, cancellationToken: cancellationToken));
+        return new IssuedToken(token, expiresAt);
+    }
+
+    /// <summary>The active user a token belongs to, if the token is known, unexpired and not revoked.</summary>
+    public async Task<UserAccount?> FindByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var userId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            """
+            SELECT t.user_id FROM access_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND t.expires_at > @now AND u.active = @active
+            """, new { hash = Hash(token), now = now.UtcDateTime, active = true }, cancellationToken: cancellationToken));
+        return userId is { } id ? await FindByIdAsync(id, cancellationToken) : null;
+    }
+
+    /// <summary>Revokes one token; a revoked token is refused from the next request on.</summary>
+    public async Task RevokeTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE access_tokens SET revoked_at = @now WHERE token_hash = @hash AND revoked_at IS NULL",
+            new { hash = Hash(token), now = now.UtcDateTime }, cancellationToken: cancellationToken));
+    }
+
+    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

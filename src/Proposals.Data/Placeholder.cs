@@ -1,1 +1,0 @@
-namespace Proposals.Data; internal static class Placeholder {}

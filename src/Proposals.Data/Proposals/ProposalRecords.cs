@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Proposals.Engine.Execution;
+
+namespace Proposals.Data.Proposals;
+
+/// <summary>A proposal's stored fields beyond what the engine needs.</summary>
+public sealed record ProposalRecord(
+    ProposalInstance Instance,
+    string Stage,
+    bool IsOpen,
+    int Year,
+    string Summary,
+    string Body,
+    long CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>An open task as lists show it.</summary>
+public sealed record TaskView(long Id, long ProposalId, string TaskId, string Name, long OrganizationId, IReadOnlyList<string> Roles, int Round, DateTimeOffset OpenedAt, DateOnly? DueDate, DateTimeOffset? DueAt);
+
+/// <summary>One line of a proposals list.</summary>
+public sealed record ProposalListItem(
+    long Id, string Title, string State, string Stage, bool IsOpen, long PartyId, long? TopicId, int Year, int Round,
+    bool KeySupervision, DateOnly? ItemDueDate, DateOnly? NextDueDate, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>Filters of the proposals list; all optional.</summary>
+public sealed record ProposalQuery(
+    string? Stage = null, string? State = null, bool? Overdue = null, long? OrganizationId = null, string? Text = null,
+    int? Year = null, bool? KeySupervision = null, int Page = 1, int PageSize = 20);
+
+/// <summary>An audit event as the history shows it.</summary>
+public sealed record HistoryEvent(long Sequence, string Action, long ActorUserId, string Actor, long OrganizationId, DateTimeOffset At, string? Comment, JsonObject Data, string FromState, string ToState, int WorkflowVersion);
+
+/// <summary>A stored answer to an action request, replayed for the same Idempotency-Key.</summary>
+public sealed record IdempotentResponse(string RequestHash, long? ProposalId, int StatusCode, string Body);
+
+/// <summary>What to remember with a transition so that a retry gets the same answer.</summary>
+public sealed record IdempotencyRecord(long UserId, string Key, string RequestHash, int StatusCode, string Body);

@@ -1,0 +1,451 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Proposals.Data.Dialects;
+using Proposals.Engine.Definitions;
+using Proposals.Engine.Execution;
+
+namespace Proposals.Data.Proposals;
+
+/// <summary>Proposals with their assignments, tasks, reminders, outbox and audit trail; each transition is one transaction.</summary>
+public sealed class ProposalStore(Database database)
+{
+    public const int MaxPageSize = 100;
+
+    private sealed class ProposalRow
+    {
+        public long Id { get; init; }
+        public string WorkflowId { get; init; } = "";
+        public int WorkflowVersion { get; init; }
+        public string State { get; init; } = "";
+        public string Stage { get; init; } = "";
+        public bool IsOpen { get; init; }
+        public int Version { get; init; }
+        public long PartyId { get; init; }
+        public long? TopicId { get; init; }
+        public DateOnly? TopicDeadline { get; init; }
+        public int Year { get; init; }
+        public string Title { get; init; } = "";
+        public string Summary { get; init; } = "";
+        public string Body { get; init; } = "";
+        public int Round { get; init; }
+        public bool KeySupervision { get; init; }
+        public DateOnly? ItemDueDate { get; init; }
+        public DateOnly? ExtensionDueDate { get; init; }
+        public string? ExtensionReason { get; init; }
+        public DateTime? ExtensionRequestedAt { get; init; }
+        public long CreatedBy { get; init; }
+        public DateTime CreatedAt { get; init; }
+        public DateTime UpdatedAt { get; init; }
+        public DateOnly? NextDueDate { get; init; }
+    }
+
+    private sealed class AssignmentRow
+    {
+        public long OrganizationId { get; init; }
+        public bool IsLead { get; init; }
+        public DateTime AssignedAt { get; init; }
+        public DateTime? SignedAt { get; init; }
+        public DateTime? OpinionAt { get; init; }
+        public DateTime? EndedAt { get; init; }
+        public string? EndReason { get; init; }
+    }
+
+    private sealed class TaskRow
+    {
+        public long Id { get; init; }
+        public long ProposalId { get; init; }
+        public string TaskId { get; init; } = "";
+        public string Name { get; init; } = "";
+        public long OrganizationId { get; init; }
+        public string Roles { get; init; } = "";
+        public int Round { get; init; }
+        public DateTime OpenedAt { get; init; }
+        public DateOnly? DueDate { get; init; }
+        public DateTime? DueAt { get; init; }
+
+        public TaskView ToView() => new(Id, ProposalId, TaskId, Name, OrganizationId, SplitRoles(Roles), Round, DateValues.Load(OpenedAt), DueDate, DateValues.Load(DueAt));
+    }
+
+    private sealed class EventRow
+    {
+        public long Sequence { get; init; }
+        public string Action { get; init; } = "";
+        public long ActorUserId { get; init; }
+        public string ActorName { get; init; } = "";
+        public long OrganizationId { get; init; }
+        public DateTime At { get; init; }
+        public string? Comment { get; init; }
+        public string Data { get; init; } = "{}";
+        public string FromState { get; init; } = "";
+        public string ToState { get; init; } = "";
+        public int WorkflowVersion { get; init; }
+    }
+
+    private const string SelectProposal = """
+        SELECT p.id AS Id, p.workflow_id AS WorkflowId, p.workflow_version AS WorkflowVersion, p.state AS State, p.stage AS Stage,
+               p.is_open AS IsOpen, p.version AS Version, p.party_id AS PartyId, p.topic_id AS TopicId, p.topic_deadline AS TopicDeadline,
+               p.year AS Year, p.title AS Title, p.summary AS Summary, p.body AS Body, p.round AS Round, p.key_supervision AS KeySupervision,
+               p.item_due_date AS ItemDueDate, p.extension_due_date AS ExtensionDueDate, p.extension_reason AS ExtensionReason,
+               p.extension_requested_at AS ExtensionRequestedAt, p.created_by AS CreatedBy, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt
+        FROM proposals p
+        """;
+
+    private const string SelectTasks = """
+        SELECT t.id AS Id, t.proposal_id AS ProposalId, t.task_id AS TaskId, t.name AS Name, t.organization_id AS OrganizationId,
+               t.roles AS Roles, t.round AS Round, t.opened_at AS OpenedAt, t.due_date AS DueDate, t.due_at AS DueAt
+        FROM tasks t
+        """;
+
+    /// <summary>A proposal the viewer may see, with its assignments and open tasks; null when it does not exist or is not theirs.</summary>
+    public async Task<ProposalRecord?> FindAsync(long id, Viewer viewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ProposalRow>(new CommandDefinition(
+            $"{SelectProposal} WHERE p.id = @id AND {viewer.ProposalFilter}",
+            new { id, ViewerOrganizationId = viewer.OrganizationId }, cancellationToken: cancellationToken));
+        return row is null ? null : await CompleteAsync(connection, null, row, cancellationToken);
+    }
+
+    /// <summary>The open tasks of a proposal, with their names and roles.</summary>
+    public async Task<IReadOnlyList<TaskView>> OpenTasksAsync(long proposalId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TaskRow>(new CommandDefinition(
+            $"{SelectTasks} WHERE t.proposal_id = @proposalId AND t.closed_at IS NULL ORDER BY t.id", new { proposalId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToView()).ToList();
+    }
+
+    private static async Task<ProposalRecord> CompleteAsync(DbConnection connection, DbTransaction? transaction, ProposalRow row, CancellationToken cancellationToken)
+    {
+        var assignments = await connection.QueryAsync<AssignmentRow>(new CommandDefinition(
+            """
+            SELECT organization_id AS OrganizationId, is_lead AS IsLead, assigned_at AS AssignedAt, signed_at AS SignedAt,
+                   opinion_at AS OpinionAt, ended_at AS EndedAt, end_reason AS EndReason
+            FROM proposal_departments WHERE proposal_id = @Id ORDER BY seq
+            """, new { row.Id }, transaction, cancellationToken: cancellationToken));
+        var tasks = await connection.QueryAsync<TaskRow>(new CommandDefinition(
+            $"{SelectTasks} WHERE t.proposal_id = @Id AND t.closed_at IS NULL ORDER BY t.id", new { row.Id }, transaction, cancellationToken: cancellationToken));
+        var instance = new ProposalInstance
+        {
+            Id = row.Id,
+            WorkflowId = row.WorkflowId,
+            WorkflowVersion = row.WorkflowVersion,
+            State = row.State,
+            Version = row.Version,
+            PartyId = row.PartyId,
+            TopicId = row.TopicId,
+            TopicDeadline = row.TopicDeadline,
+            Title = row.Title,
+            Round = row.Round,
+            KeySupervision = row.KeySupervision,
+            ItemDueDate = row.ItemDueDate,
+            PendingExtension = row.ExtensionDueDate is { } due
+                ? new ExtensionRequest(due, row.ExtensionReason ?? "", DateValues.Load(row.ExtensionRequestedAt ?? row.UpdatedAt))
+                : null,
+            Assignments = assignments.Select(a => new Assignment(a.OrganizationId, a.IsLead, DateValues.Load(a.AssignedAt),
+                DateValues.Load(a.SignedAt), DateValues.Load(a.OpinionAt), DateValues.Load(a.EndedAt), a.EndReason)).ToList(),
+            OpenTasks = tasks.Select(t => new OpenTask(t.Id, t.TaskId, t.OrganizationId, t.DueDate, DateValues.Load(t.OpenedAt))).ToList(),
+        };
+        return new ProposalRecord(instance, row.Stage, row.IsOpen, row.Year, row.Summary, row.Body, row.CreatedBy, DateValues.Load(row.CreatedAt), DateValues.Load(row.UpdatedAt));
+    }
+
+    /// <summary>Writes a new proposal from the engine's start transition and returns its id.</summary>
+    public async Task<long> CreateAsync(WorkflowDefinition definition, Transition start, string summary, string body, int year, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(start);
+        var item = start.After;
+        var state = definition.State(item.State);
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                database.Dialect.InsertReturningId("proposals",
+                    "workflow_id, workflow_version, state, stage, is_open, version, party_id, topic_id, topic_deadline, year, title, summary, body, round, key_supervision, item_due_date, created_by, created_at, updated_at",
+                    "@WorkflowId, @WorkflowVersion, @State, @Stage, @IsOpen, @Version, @PartyId, @TopicId, @TopicDeadline, @Year, @Title, @Summary, @Body, @Round, @KeySupervision, @ItemDueDate, @CreatedBy, @Now, @Now"),
+                new
+                {
+                    item.WorkflowId, item.WorkflowVersion, item.State, Stage = state.Stage, IsOpen = !state.Final, item.Version, item.PartyId, item.TopicId,
+                    item.TopicDeadline, Year = year, item.Title, Summary = summary, Body = body, item.Round, item.KeySupervision, item.ItemDueDate,
+                    CreatedBy = start.Audit.ActorUserId, Now = now.UtcDateTime,
+                }, transaction, cancellationToken: cancellationToken));
+            await WriteEffectsAsync(connection, transaction, id, start, now, cancellationToken);
+            return id;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a transition if the proposal is still at the version the engine saw. Returns false, writing
+    /// nothing, when another action got there first.
+    /// </summary>
+    public async Task<bool> ApplyAsync(WorkflowDefinition definition, Transition transition, IdempotencyRecord? idempotency, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(transition);
+        var before = transition.Before ?? throw new ArgumentException("A transition of an existing proposal has a before state.", nameof(transition));
+        var item = transition.After;
+        var state = definition.State(item.State);
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE proposals
+                SET state = @State, stage = @Stage, is_open = @IsOpen, version = @Version, round = @Round, key_supervision = @KeySupervision,
+                    item_due_date = @ItemDueDate, extension_due_date = @ExtensionDueDate, extension_reason = @ExtensionReason,
+                    extension_requested_at = @ExtensionRequestedAt, updated_at = @Now
+                WHERE id = @Id AND version = @ExpectedVersion
+                """,
+                new
+                {
+                    item.State, Stage = state.Stage, IsOpen = !state.Final, item.Version, item.Round, item.KeySupervision, item.ItemDueDate,
+                    ExtensionDueDate = item.PendingExtension?.NewDueDate, ExtensionReason = item.PendingExtension?.Reason,
+                    ExtensionRequestedAt = DateValues.Store(item.PendingExtension?.RequestedAt), Now = now.UtcDateTime,
+                    before.Id, ExpectedVersion = before.Version,
+                }, transaction, cancellationToken: cancellationToken));
+            if (changed == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+            if (!before.Assignments.SequenceEqual(item.Assignments))
+            {
+                await WriteAssignmentsAsync(connection, transaction, before.Id, item.Assignments, cancellationToken);
+            }
+            await WriteEffectsAsync(connection, transaction, before.Id, transition, now, cancellationToken);
+            if (idempotency is not null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash, proposal_id, status_code, response_body, created_at)
+                    VALUES (@UserId, @Key, @RequestHash, @ProposalId, @StatusCode, @Body, @Now)
+                    """,
+                    new { idempotency.UserId, idempotency.Key, idempotency.RequestHash, ProposalId = before.Id, idempotency.StatusCode, idempotency.Body, Now = now.UtcDateTime },
+                    transaction, cancellationToken: cancellationToken));
+            }
+            return true;
+        }, cancellationToken);
+    }
+
+    private static async Task WriteAssignmentsAsync(DbConnection connection, DbTransaction transaction, long proposalId, IReadOnlyList<Assignment> assignments, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM proposal_departments WHERE proposal_id = @proposalId", new { proposalId }, transaction, cancellationToken: cancellationToken));
+        for (var seq = 0; seq < assignments.Count; seq++)
+        {
+            var a = assignments[seq];
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO proposal_departments (proposal_id, organization_id, is_lead, assigned_at, signed_at, opinion_at, ended_at, end_reason, seq)
+                VALUES (@proposalId, @OrganizationId, @IsLead, @AssignedAt, @SignedAt, @OpinionAt, @EndedAt, @EndReason, @seq)
+                """,
+                new
+                {
+                    proposalId, a.OrganizationId, a.IsLead, AssignedAt = DateValues.Store(a.AssignedAt), SignedAt = DateValues.Store(a.SignedAt),
+                    OpinionAt = DateValues.Store(a.OpinionAt), EndedAt = DateValues.Store(a.EndedAt), a.EndReason, seq,
+                }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    private async Task WriteEffectsAsync(DbConnection connection, DbTransaction transaction, long proposalId, Transition transition, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var utcNow = now.UtcDateTime;
+        foreach (var closing in transition.ClosedTasks)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE tasks SET closed_at = @utcNow, close_reason = @Reason WHERE id = @TaskRowId AND closed_at IS NULL",
+                new { utcNow, closing.Reason, closing.TaskRowId }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE reminders SET status = 'cancelled' WHERE task_row_id = @TaskRowId AND status = 'pending'",
+                new { closing.TaskRowId }, transaction, cancellationToken: cancellationToken));
+        }
+        foreach (var task in transition.OpenedTasks)
+        {
+            var taskRowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                database.Dialect.InsertReturningId("tasks", "proposal_id, task_id, name, organization_id, roles, round, opened_at, due_date, due_at",
+                    "@proposalId, @TaskId, @Name, @OrganizationId, @Roles, @Round, @utcNow, @DueDate, @DueAt"),
+                new
+                {
+                    proposalId, task.TaskId, task.Name, task.OrganizationId, Roles = string.Join(',', task.Roles), transition.After.Round, utcNow,
+                    task.DueDate, DueAt = DateValues.Store(task.DueAt),
+                }, transaction, cancellationToken: cancellationToken));
+            foreach (var reminder in task.Reminders)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO reminders (proposal_id, task_row_id, level, due_at, recipients, repeat_every, flag_key, status, created_at)
+                    VALUES (@proposalId, @taskRowId, @Level, @DueAt, @Recipients, @Repeat, @FlagKey, 'pending', @utcNow)
+                    """,
+                    new
+                    {
+                        proposalId, taskRowId, reminder.Level, DueAt = DateValues.Store(reminder.DueAt),
+                        Recipients = JsonSerializer.Serialize(reminder.Recipients, JsonOptions), Repeat = reminder.Repeat?.ToString(), reminder.FlagKey, utcNow,
+                    }, transaction, cancellationToken: cancellationToken));
+            }
+        }
+        foreach (var message in transition.Notifications)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO notifications (proposal_id, organization_id, organization_kind, role, kind, title, body, created_at, delivery_status, attempts, next_attempt_at)
+                VALUES (@proposalId, @OrganizationId, @OrganizationKind, @Role, @Kind, @Title, @Body, @utcNow, 'pending', 0, @utcNow)
+                """,
+                new
+                {
+                    proposalId, message.Recipient.OrganizationId,
+                    OrganizationKind = message.Recipient.OrganizationKind is { } kind ? Organizations.OrganizationStore.KindText(kind) : null,
+                    message.Recipient.Role, message.Kind, message.Title, message.Body, utcNow,
+                }, transaction, cancellationToken: cancellationToken));
+        }
+        var audit = transition.Audit;
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO audit_events (proposal_id, sequence, action, from_state, to_state, actor_user_id, actor_name, organization_id, at, comment, data, workflow_version)
+            VALUES (@proposalId, @Sequence, @Action, @FromState, @ToState, @ActorUserId, @ActorName, @OrganizationId, @utcNow, @Comment, @Data, @WorkflowVersion)
+            """,
+            new
+            {
+                proposalId, Sequence = transition.After.Version, audit.Action, audit.FromState, audit.ToState, audit.ActorUserId, audit.ActorName,
+                audit.OrganizationId, utcNow, audit.Comment, Data = audit.Data.ToJsonString(), transition.After.WorkflowVersion,
+            }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The stored answer for an Idempotency-Key of this user, if any.</summary>
+    public async Task<IdempotentResponse?> FindIdempotentAsync(long userId, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<IdempotentResponse>(new CommandDefinition(
+            """
+            SELECT request_hash AS RequestHash, proposal_id AS ProposalId, status_code AS StatusCode, response_body AS Body
+            FROM idempotency_keys WHERE user_id = @userId AND idempotency_key = @key
+            """, new { userId, key }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A page of the proposals the viewer may see, newest first.</summary>
+    public async Task<Page<ProposalListItem>> ListAsync(Viewer viewer, ProposalQuery query, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(query);
+        var where = new List<string> { viewer.ProposalFilter };
+        if (query.Stage is not null)
+        {
+            where.Add("p.stage = @Stage");
+        }
+        if (query.State is not null)
+        {
+            where.Add("p.state = @State");
+        }
+        if (query.Year is not null)
+        {
+            where.Add("p.year = @Year");
+        }
+        if (query.KeySupervision is not null)
+        {
+            where.Add("p.key_supervision = @KeySupervision");
+        }
+        if (query.OrganizationId is not null)
+        {
+            where.Add("(p.party_id = @OrganizationId OR EXISTS (SELECT 1 FROM proposal_departments od WHERE od.proposal_id = p.id AND od.organization_id = @OrganizationId AND od.ended_at IS NULL))");
+        }
+        if (query.Overdue is { } overdue)
+        {
+            where.Add((overdue ? "" : "NOT ") + "EXISTS (SELECT 1 FROM tasks ot WHERE ot.proposal_id = p.id AND ot.closed_at IS NULL AND ot.due_at <= @Now)");
+        }
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            where.Add("(p.title LIKE @Pattern ESCAPE '\\' OR p.summary LIKE @Pattern ESCAPE '\\')");
+        }
+        var condition = string.Join(" AND ", where);
+        var parameters = new
+        {
+            ViewerOrganizationId = viewer.OrganizationId, query.Stage, query.State, query.Year, query.KeySupervision, query.OrganizationId,
+            Now = now.UtcDateTime, Pattern = "%" + EscapeLike(query.Text?.Trim() ?? "") + "%",
+            Offset = (query.Page - 1) * query.PageSize, Limit = query.PageSize,
+        };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM proposals p WHERE {condition}", parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<ProposalRow>(new CommandDefinition(
+            $"""
+            SELECT p.id AS Id, p.title AS Title, p.state AS State, p.stage AS Stage, p.is_open AS IsOpen, p.party_id AS PartyId, p.topic_id AS TopicId,
+                   p.year AS Year, p.round AS Round, p.key_supervision AS KeySupervision, p.item_due_date AS ItemDueDate, p.version AS Version,
+                   p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
+                   (SELECT MIN(nt.due_date) FROM tasks nt WHERE nt.proposal_id = p.id AND nt.closed_at IS NULL) AS NextDueDate
+            FROM proposals p
+            WHERE {condition}
+            ORDER BY p.id DESC
+            {database.Dialect.Paging}
+            """, parameters, cancellationToken: cancellationToken));
+        var items = rows.Select(r => new ProposalListItem(r.Id, r.Title, r.State, r.Stage, r.IsOpen, r.PartyId, r.TopicId, r.Year, r.Round,
+            r.KeySupervision, r.ItemDueDate, r.NextDueDate, r.Version, DateValues.Load(r.CreatedAt), DateValues.Load(r.UpdatedAt))).ToList();
+        return new Page<ProposalListItem>(items, total, query.Page, query.PageSize);
+    }
+
+    /// <summary>The audit events of a proposal, oldest first.</summary>
+    public async Task<IReadOnlyList<HistoryEvent>> HistoryAsync(long proposalId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            """
+            SELECT sequence AS Sequence, action AS Action, actor_user_id AS ActorUserId, actor_name AS ActorName, organization_id AS OrganizationId,
+                   at AS At, comment AS Comment, data AS Data, from_state AS FromState, to_state AS ToState, workflow_version AS WorkflowVersion
+            FROM audit_events WHERE proposal_id = @proposalId ORDER BY sequence
+            """, new { proposalId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new HistoryEvent(r.Sequence, r.Action, r.ActorUserId, r.ActorName, r.OrganizationId, DateValues.Load(r.At), r.Comment,
+            JsonNode.Parse(r.Data) as JsonObject ?? [], r.FromState, r.ToState, r.WorkflowVersion)).ToList();
+    }
+
+    /// <summary>Open tasks the viewer's organisation owes, soonest due first.</summary>
+    public async Task<IReadOnlyList<TaskView>> TasksOfOrganizationAsync(long organizationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TaskRow>(new CommandDefinition(
+            $"{SelectTasks} WHERE t.organization_id = @organizationId AND t.closed_at IS NULL ORDER BY t.due_at, t.id",
+            new { organizationId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToView()).ToList();
+    }
+
+    /// <summary>Open tasks on proposals the viewer may see that fall due before <paramref name="before"/>, soonest first.</summary>
+    public async Task<IReadOnlyList<TaskView>> TasksDueBeforeAsync(Viewer viewer, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TaskRow>(new CommandDefinition(
+            $"""
+            {SelectTasks}
+            JOIN proposals p ON p.id = t.proposal_id
+            WHERE t.closed_at IS NULL AND t.due_at IS NOT NULL AND t.due_at <= @before AND {viewer.ProposalFilter}
+            ORDER BY t.due_at, t.id
+            """, new { before = before.UtcDateTime, ViewerOrganizationId = viewer.OrganizationId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToView()).ToList();
+    }
+
+    /// <summary>Titles and flags of proposals by id, for lists that show tasks.</summary>
+    public async Task<IReadOnlyDictionary<long, ProposalListItem>> SummariesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<long, ProposalListItem>();
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ProposalRow>(new CommandDefinition(
+            """
+            SELECT p.id AS Id, p.title AS Title, p.state AS State, p.stage AS Stage, p.is_open AS IsOpen, p.party_id AS PartyId, p.topic_id AS TopicId,
+                   p.year AS Year, p.round AS Round, p.key_supervision AS KeySupervision, p.item_due_date AS ItemDueDate, p.version AS Version,
+                   p.created_at AS CreatedAt, p.updated_at AS UpdatedAt
+            FROM proposals p WHERE p.id IN @ids
+            """, new { ids }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => new ProposalListItem(r.Id, r.Title, r.State, r.Stage, r.IsOpen, r.PartyId, r.TopicId, r.Year, r.Round,
+            r.KeySupervision, r.ItemDueDate, null, r.Version, DateValues.Load(r.CreatedAt), DateValues.Load(r.UpdatedAt)));
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    internal static IReadOnlyList<string> SplitRoles(string roles) => roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+}

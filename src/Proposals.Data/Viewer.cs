@@ -1,0 +1,33 @@
+using Proposals.Engine.Execution;
+
+namespace Proposals.Data;
+
+/// <summary>How much a caller may see: everything, their party's items, or the items assigned to their department.</summary>
+public enum VisibilityScope
+{
+    All,
+    Party,
+    Department,
+}
+
+/// <summary>The caller of a query, so that every query can keep to what is theirs.</summary>
+public sealed record Viewer(long UserId, long OrganizationId, OrganizationKind OrganizationKind, IReadOnlyList<string> Roles)
+{
+    public VisibilityScope Scope => OrganizationKind switch
+    {
+        OrganizationKind.Party => VisibilityScope.Party,
+        OrganizationKind.Department => VisibilityScope.Department,
+        _ => VisibilityScope.All,
+    };
+
+    /// <summary>The WHERE condition that keeps a query on proposals aliased <c>p</c> to what the viewer may see; it reads <c>@ViewerOrganizationId</c>.</summary>
+    internal string ProposalFilter => Scope switch
+    {
+        VisibilityScope.Party => "p.party_id = @ViewerOrganizationId",
+        VisibilityScope.Department => "EXISTS (SELECT 1 FROM proposal_departments vd WHERE vd.proposal_id = p.id AND vd.organization_id = @ViewerOrganizationId)",
+        _ => "1 = 1",
+    };
+}
+
+/// <summary>A page of results with the total count that matched.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
