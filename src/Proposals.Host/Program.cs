@@ -1,1 +1,38 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Proposals.Host.Auth;
+using Proposals.Host.Calendar;
+using Proposals.Host.Inbox;
+using Proposals.Host.Organizations;
+using Proposals.Host.Proposals;
+using Proposals.Host.Startup;
+using Proposals.Host.Supervision;
+using Proposals.Host.Topics;
+using Proposals.Host.Workflows;
+
+var commandLine = CommandLine.Parse(args);
+if (commandLine.RunBeforeHost(Console.Out, Console.Error) is { } exitCode)
+{
+    return exitCode;
+}
+
+var builder = WebApplication.CreateBuilder(commandLine.HostArgs);
+builder.UseProposalsDefaults();
+builder.Services.AddProposalsData(builder.Configuration);
+builder.Services.AddProposalsWorkflow();
+builder.Services.AddProposalsAuth();
+builder.Services.AddProposalsApi();
+
+var app = builder.Build();
+app.UseProposalsPipeline();
+app.MapAuthApi();
+app.MapOrganizationsApi();
+app.MapWorkflowsApi();
+app.MapTopicsApi();
+app.MapProposalsApi();
+app.MapInboxApi();
+app.MapSupervisionApi();
+app.MapCalendarApi();
+
+return await commandLine.RunAsync(app, Console.Out, Console.Error);
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;

@@ -6,7 +6,12 @@ namespace Proposals.Data.Calendar;
 /// <summary>The administrator's table of public holidays and make-up working days.</summary>
 public sealed class CalendarStore(Database database)
 {
-    private sealed record Row(DateOnly Day, bool IsWorkingDay, string? Note);
+    private sealed class Row
+    {
+        public DateOnly Day { get; init; }
+        public bool IsWorkingDay { get; init; }
+        public string? Note { get; init; }
+    }
 
     public async Task<WorkingCalendar> LoadAsync(CancellationToken cancellationToken)
     {

@@ -9,7 +9,16 @@ public sealed record Organization(long Id, string Code, string Name, Organizatio
 /// <summary>Organisations: the committee, parties, government office, departments and supervision office.</summary>
 public sealed class OrganizationStore(Database database)
 {
-    private sealed record Row(long Id, string Code, string Name, string Kind, long? ParentId, string TimeZone, bool Active);
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public string Code { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public long? ParentId { get; init; }
+        public string TimeZone { get; init; } = "";
+        public bool Active { get; init; }
+    }
 
     public async Task<IReadOnlyList<Organization>> ListAsync(CancellationToken cancellationToken)
     {

@@ -13,7 +13,15 @@ public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 /// <summary>Local users, their roles and their bearer tokens.</summary>
 public sealed class UserStore(Database database)
 {
-    private sealed record UserRow(long Id, string Username, string DisplayName, long OrganizationId, string PasswordHash, bool Active);
+    private sealed class UserRow
+    {
+        public long Id { get; init; }
+        public string Username { get; init; } = "";
+        public string DisplayName { get; init; } = "";
+        public long OrganizationId { get; init; }
+        public string PasswordHash { get; init; } = "";
+        public bool Active { get; init; }
+    }
 
     public async Task<UserAccount?> FindByNameAsync(string username, CancellationToken cancellationToken)
     {

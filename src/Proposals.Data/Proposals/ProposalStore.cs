@@ -68,6 +68,14 @@ public sealed class ProposalStore(Database database)
         public TaskView ToView() => new(Id, ProposalId, TaskId, Name, OrganizationId, SplitRoles(Roles), Round, DateValues.Load(OpenedAt), DueDate, DateValues.Load(DueAt));
     }
 
+    private sealed class IdempotencyRow
+    {
+        public string RequestHash { get; init; } = "";
+        public long? ProposalId { get; init; }
+        public int StatusCode { get; init; }
+        public string Body { get; init; } = "";
+    }
+
     private sealed class EventRow
     {
         public long Sequence { get; init; }
@@ -314,11 +322,12 @@ public sealed class ProposalStore(Database database)
     public async Task<IdempotentResponse?> FindIdempotentAsync(long userId, string key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<IdempotentResponse>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<IdempotencyRow>(new CommandDefinition(
             """
             SELECT request_hash AS RequestHash, proposal_id AS ProposalId, status_code AS StatusCode, response_body AS Body
             FROM idempotency_keys WHERE user_id = @userId AND idempotency_key = @key
             """, new { userId, key }, cancellationToken: cancellationToken));
+        return row is null ? null : new IdempotentResponse(row.RequestHash, row.ProposalId, row.StatusCode, row.Body);
     }
 
     /// <summary>A page of the proposals the viewer may see, newest first.</summary>

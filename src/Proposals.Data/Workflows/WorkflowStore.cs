@@ -17,7 +17,13 @@ public sealed record PublishConflict(string WorkflowId, int Version, string Reas
 /// </summary>
 public sealed class WorkflowStore(Database database)
 {
-    private sealed record Row(string WorkflowId, int Version, string Content, string ContentHash, DateTime PublishedAt);
+    private sealed class Row
+    {
+        public string WorkflowId { get; init; } = "";
+        public int Version { get; init; }
+        public string Content { get; init; } = "";
+        public DateTime PublishedAt { get; init; }
+    }
 
     /// <summary>Publishes each definition not yet stored; refuses one whose version is stored with other content.</summary>
     public async Task<IReadOnlyList<PublishConflict>> PublishAsync(IReadOnlyList<WorkflowDefinition> definitions, DateTimeOffset now, CancellationToken cancellationToken)
@@ -60,7 +66,7 @@ public sealed class WorkflowStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             """
-            SELECT workflow_id AS WorkflowId, version AS Version, content AS Content, content_hash AS ContentHash, published_at AS PublishedAt
+            SELECT workflow_id AS WorkflowId, version AS Version, content AS Content, published_at AS PublishedAt
             FROM workflow_definitions ORDER BY workflow_id, version
             """, cancellationToken: cancellationToken));
         var result = new List<PublishedWorkflow>();

@@ -1,0 +1,192 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Proposals.Data;
+using Proposals.Data.Proposals;
+using Proposals.Data.Topics;
+using Proposals.Engine.Execution;
+using Proposals.Host.Auth;
+using Proposals.Host.Http;
+using Proposals.Host.Workflows;
+
+namespace Proposals.Host.Proposals;
+
+/// <summary>The body of an action request.</summary>
+internal sealed record ActionRequest(int? Version, string? Comment, JsonObject? Data);
+
+/// <summary>The body of a new draft.</summary>
+internal sealed record CreateProposalRequest(long? TopicId, string? Title, string? Summary, string? Body);
+
+/// <summary>Runs a caller's request through the engine and into one transaction, and answers as the API promises.</summary>
+internal sealed class ProposalActions(
+    ProposalStore proposals,
+    TopicStore topics,
+    WorkflowCatalog catalog,
+    EngineContextFactory contexts,
+    Database database)
+{
+    public const string ProposalWorkflowId = "proposal-chain";
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public async Task<Results<Created<ProposalView>, ProblemHttpResult>> CreateAsync(Caller caller, CreateProposalRequest request, CancellationToken cancellationToken)
+    {
+        var definition = catalog.Latest(ProposalWorkflowId) ?? throw new InvalidOperationException("The proposal workflow is not published.");
+        var context = await contexts.CreateAsync(cancellationToken);
+        DateOnly? topicDeadline = null;
+        var year = context.ClockFor(caller.OrganizationId).LocalDate(context.Now).Year;
+        if (request.TopicId is { } topicId)
+        {
+            var topic = await topics.FindAsync(topicId, cancellationToken);
+            if (topic is null)
+            {
+                return Problems.Validation("topicId", $"课题 {topicId} 不存在");
+            }
+            if (topic.Parties.All(p => p.OrganizationId != caller.OrganizationId))
+            {
+                return Problems.Validation("topicId", $"本党派没有认领或被指定课题“{topic.Title}”");
+            }
+            if (topic.State == "closed")
+            {
+                return Problems.Validation("topicId", $"课题“{topic.Title}”已关闭");
+            }
+            topicDeadline = topic.ResearchDeadline;
+            year = topic.Year;
+        }
+        var outcome = WorkflowEngine.Start(definition, caller.Actor, new NewProposal(caller.OrganizationId, request.TopicId, topicDeadline, request.Title, request.Summary, request.Body), context);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Refuse(refusal);
+        }
+        var id = await proposals.CreateAsync(definition, outcome.Transition!, request.Summary?.Trim() ?? "", request.Body?.Trim() ?? "", year, context.Now, cancellationToken);
+        var view = await ViewAsync(caller, id, cancellationToken);
+        return TypedResults.Created($"/api/proposals/{id}", view!);
+    }
+
+    public async Task<ProposalView?> ViewAsync(Caller caller, long id, CancellationToken cancellationToken)
+    {
+        var record = await proposals.FindAsync(id, caller.Viewer, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+        var definition = await catalog.GetAsync(record.Instance.WorkflowId, record.Instance.WorkflowVersion, cancellationToken);
+        var context = await contexts.CreateAsync(cancellationToken);
+        var tasks = await proposals.OpenTasksAsync(id, cancellationToken);
+        return ProposalViews.Detail(record, tasks, definition, caller, context);
+    }
+
+    public async Task<IResult> ApplyAsync(Caller caller, long id, string actionId, ActionRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        string? requestHash = null;
+        if (idempotencyKey is not null)
+        {
+            if (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength)
+            {
+                return Problems.Validation("Idempotency-Key", $"Idempotency-Key 长度应在 1 到 {MaxIdempotencyKeyLength} 之间");
+            }
+            requestHash = Hash(id, actionId, request);
+            if (await ReplayAsync(caller, id, idempotencyKey, requestHash, cancellationToken) is { } replay)
+            {
+                return replay;
+            }
+        }
+
+        var record = await proposals.FindAsync(id, caller.Viewer, cancellationToken);
+        if (record is null)
+        {
+            return Problems.NotFound($"提案 {id} 不存在，或不属于本单位");
+        }
+        if (request.Version is not { } version)
+        {
+            return Problems.Validation("version", "必须提供 version（提案当前的版本号），以免覆盖他人的操作");
+        }
+        var definition = await catalog.GetAsync(record.Instance.WorkflowId, record.Instance.WorkflowVersion, cancellationToken);
+        var context = await contexts.CreateAsync(cancellationToken);
+        if (version != record.Instance.Version)
+        {
+            return await ConflictAsync(caller, id, version, cancellationToken);
+        }
+        var outcome = WorkflowEngine.Apply(definition, record.Instance, caller.Actor, actionId, request.Data, request.Comment, context);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Refuse(refusal);
+        }
+        var pendingBody = "";
+        var idempotency = idempotencyKey is null ? null : new IdempotencyRecord(caller.UserId, idempotencyKey, requestHash!, StatusCodes.Status200OK, pendingBody);
+        bool applied;
+        try
+        {
+            applied = await proposals.ApplyAsync(definition, outcome.Transition!, idempotency, context.Now, cancellationToken);
+        }
+        catch (Exception ex) when (database.IsUniqueViolation(ex) && idempotencyKey is not null)
+        {
+            // The same key raced in on a parallel request and won; answer as it was answered.
+            return await ReplayAsync(caller, id, idempotencyKey, requestHash!, cancellationToken) ?? await ConflictAsync(caller, id, version, cancellationToken);
+        }
+        if (!applied)
+        {
+            if (idempotencyKey is not null && await ReplayAsync(caller, id, idempotencyKey, requestHash!, cancellationToken) is { } replay)
+            {
+                return replay;
+            }
+            return await ConflictAsync(caller, id, version, cancellationToken);
+        }
+        var view = await ViewAsync(caller, id, cancellationToken);
+        if (idempotencyKey is not null)
+        {
+            await RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
+        }
+        return TypedResults.Ok(view);
+    }
+
+    private async Task<IResult?> ReplayAsync(Caller caller, long id, string key, string requestHash, CancellationToken cancellationToken)
+    {
+        var stored = await proposals.FindIdempotentAsync(caller.UserId, key, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+        if (stored.RequestHash != requestHash)
+        {
+            return Problems.Unprocessable("Idempotency-Key 已被使用", "这个 Idempotency-Key 已用于另一个请求；每个不同的请求请使用新的 key");
+        }
+        if (stored.Body.Length == 0)
+        {
+            // The transition committed but the answer was not yet recorded; the current state is that answer.
+            return TypedResults.Ok(await ViewAsync(caller, id, cancellationToken));
+        }
+        return TypedResults.Text(stored.Body, "application/json; charset=utf-8", Encoding.UTF8, stored.StatusCode);
+    }
+
+    private async Task RememberAnswerAsync(long userId, string key, string body, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE idempotency_keys SET response_body = @body WHERE user_id = @userId AND idempotency_key = @key",
+            new { body, userId, key }, cancellationToken: cancellationToken));
+    }
+
+    private async Task<IResult> ConflictAsync(Caller caller, long id, int sentVersion, CancellationToken cancellationToken)
+    {
+        var current = await ViewAsync(caller, id, cancellationToken);
+        return Problems.Conflict(
+            $"提案已被他人更新：您提交的版本是 {sentVersion}，当前版本是 {current?.Version}。请刷新后重试。",
+            new Dictionary<string, object?> { ["currentVersion"] = current?.Version, ["state"] = current?.State, ["current"] = current });
+    }
+
+    public static ProblemHttpResult Refuse(Refusal refusal) => refusal.Kind switch
+    {
+        RefusalKind.Forbidden => Problems.Forbidden(refusal.Message),
+        RefusalKind.InvalidData => Problems.Validation(refusal.FieldErrors, refusal.Message),
+        _ => Problems.Unprocessable("当前不能执行此操作", refusal.Message),
+    };
+
+    private static string Hash(long id, string actionId, ActionRequest request)
+    {
+        var canonical = $"{id}\n{actionId}\n{request.Version}\n{request.Comment}\n{request.Data?.ToJsonString() ?? "null"}";
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Proposals.Data.Proposals;
+using Proposals.Host.Auth;
+using Proposals.Host.Http;
+using Proposals.Host.Workflows;
+
+namespace Proposals.Host.Proposals;
+
+/// <summary>Drafts, lists, details, actions and history of proposals.</summary>
+internal static class ProposalsApi
+{
+    public const int MaxTextFilter = 200;
+
+    public static IEndpointRouteBuilder MapProposalsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/proposals").WithTags("Proposals");
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id:long}", GetAsync);
+        group.MapPost("/{id:long}/actions/{actionId}", ActAsync);
+        group.MapGet("/{id:long}/history", HistoryAsync);
+        return app;
+    }
+
+    private static async Task<Results<Created<ProposalView>, ProblemHttpResult>> CreateAsync(HttpContext http, ProposalActions actions, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateProposalRequest>(http.Request, ApiJson.Options, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return await actions.CreateAsync(Caller.From(http.User), body!, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<ProposalView>, ProblemHttpResult>> GetAsync(long id, HttpContext http, ProposalActions actions, CancellationToken cancellationToken)
+    {
+        var view = await actions.ViewAsync(Caller.From(http.User), id, cancellationToken);
+        return view is null ? Problems.NotFound($"提案 {id} 不存在，或不属于本单位") : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> ActAsync(long id, string actionId, HttpContext http, ProposalActions actions, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<ActionRequest>(http.Request, ApiJson.Options, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var key = http.Request.Headers.TryGetValue("Idempotency-Key", out var values) ? values.ToString() : null;
+        return await actions.ApplyAsync(Caller.From(http.User), id, actionId, body!, key, cancellationToken);
+    }
+
+    public sealed record ListResponse(IReadOnlyList<ProposalListView> Items, int Total, int Page, int PageSize);
+
+    private static async Task<Results<Ok<ListResponse>, ProblemHttpResult>> ListAsync(
+        HttpContext http, ProposalStore store, WorkflowCatalog catalog, EngineContextFactory contexts,
+        [FromQuery] string? stage, [FromQuery] string? state, [FromQuery] string? overdue, [FromQuery] string? organizationId,
+        [FromQuery] string? q, [FromQuery] string? page, [FromQuery] string? pageSize, [FromQuery] string? year, [FromQuery] string? keySupervision,
+        CancellationToken cancellationToken)
+    {
+        var definition = catalog.Latest(ProposalActions.ProposalWorkflowId)!;
+        var errors = new Dictionary<string, string[]>();
+        var query = QueryParsing.Proposals(definition, stage, state, overdue, organizationId, q, page, pageSize, year, keySupervision, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+        var context = await contexts.CreateAsync(cancellationToken);
+        var result = await store.ListAsync(Caller.From(http.User).Viewer, query, context.Now, cancellationToken);
+        var names = catalog.All.SelectMany(p => p.Definition.States).GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.Last().Name);
+        return TypedResults.Ok(new ListResponse(result.Items.Select(i => ProposalViews.ListItem(i, names, context)).ToList(), result.Total, result.PageNumber, result.PageSize));
+    }
+
+    private static async Task<Results<Ok<List<HistoryView>>, ProblemHttpResult>> HistoryAsync(
+        long id, HttpContext http, ProposalStore store, WorkflowCatalog catalog, EngineContextFactory contexts, CancellationToken cancellationToken)
+    {
+        var record = await store.FindAsync(id, Caller.From(http.User).Viewer, cancellationToken);
+        if (record is null)
+        {
+            return Problems.NotFound($"提案 {id} 不存在，或不属于本单位");
+        }
+        var definition = await catalog.GetAsync(record.Instance.WorkflowId, record.Instance.WorkflowVersion, cancellationToken);
+        var context = await contexts.CreateAsync(cancellationToken);
+        var events = await store.HistoryAsync(id, cancellationToken);
+        return TypedResults.Ok(events.Select(e => ProposalViews.History(e, definition, context)).ToList());
+    }
+}

@@ -1,0 +1,162 @@
+using Proposals.Data;
+using Proposals.Data.Migrations;
+using Proposals.Host.Demo;
+using Proposals.Host.Workflows;
+
+namespace Proposals.Host.Startup;
+
+/// <summary>
+/// The command line: <c>run</c> (the default), <c>migrate</c>, <c>check-workflows [folder]</c> and <c>seed-demo</c>,
+/// with <c>--demo</c> and the usual ASP.NET Core settings (<c>--urls</c>, <c>--Section:Key value</c>).
+/// </summary>
+internal sealed record CommandLine(string Command, bool Demo, string? Folder, string[] HostArgs, string? Error)
+{
+    public const string Usage = """
+        Usage: Proposals.Host [command] [options]
+
+        Commands:
+          run                      serve the API (the default)
+          migrate                  bring the database up to date and exit
+          check-workflows [folder] validate the workflow definitions without starting (default: ./workflows)
+          seed-demo                migrate, load the demo city and print its users, then exit
+
+        Options:
+          --demo                   load the demo city at start and print its users
+          --urls <urls>            where to listen (default http://127.0.0.1:5080)
+          --Database:Provider <p>  Sqlite (default)
+          --ConnectionStrings:Proposals <connection string>
+          --help                   show this text
+        """;
+
+    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo"];
+
+    private static readonly string[] ValueOptions = ["--urls", "--environment", "--contentRoot", "--applicationName"];
+
+    public static CommandLine Parse(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var command = "run";
+        var demo = false;
+        string? folder = null;
+        var hostArgs = new List<string>();
+        var index = 0;
+        if (args.Length > 0 && !args[0].StartsWith('-'))
+        {
+            command = args[0];
+            index = 1;
+            if (!Commands.Contains(command))
+            {
+                return Fail($"unknown command '{command}'");
+            }
+            if (command == "check-workflows" && args.Length > 1 && !args[1].StartsWith('-'))
+            {
+                folder = args[1];
+                index = 2;
+            }
+        }
+        for (; index < args.Length; index++)
+        {
+            var arg = args[index];
+            if (arg is "--demo")
+            {
+                demo = true;
+                continue;
+            }
+            if (arg is "--help" or "-h")
+            {
+                return new CommandLine("help", false, null, [], null);
+            }
+            var name = arg.Split('=', 2)[0];
+            var known = ValueOptions.Contains(name, StringComparer.OrdinalIgnoreCase) || (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal));
+            if (!known)
+            {
+                return Fail(arg.StartsWith('-') ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'");
+            }
+            hostArgs.Add(arg);
+            if (!arg.Contains('=', StringComparison.Ordinal))
+            {
+                if (index + 1 >= args.Length || args[index + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return Fail($"option '{arg}' needs a value");
+                }
+                hostArgs.Add(args[++index]);
+            }
+        }
+        if (demo)
+        {
+            hostArgs.Add("--Proposals:Demo=true");
+        }
+        return new CommandLine(command, demo, folder, hostArgs.ToArray(), null);
+
+        static CommandLine Fail(string error) => new("error", false, null, [], error);
+    }
+
+    /// <summary>Runs a command that does not serve; returns the process exit code, or null to go on and serve.</summary>
+    public int? RunBeforeHost(TextWriter output, TextWriter error)
+    {
+        switch (Command)
+        {
+            case "error":
+                error.WriteLine($"error: {Error}");
+                error.WriteLine(Usage);
+                return 2;
+            case "help":
+                output.WriteLine(Usage);
+                return 0;
+            case "check-workflows":
+                var target = Path.GetFullPath(Folder ?? "workflows");
+                var files = WorkflowFiles.Read(target);
+                foreach (var problem in files.Errors)
+                {
+                    error.WriteLine(problem);
+                }
+                foreach (var definition in files.Definitions)
+                {
+                    output.WriteLine($"ok: {definition.Id} v{definition.Version} ({definition.States.Count} states, {definition.Actions.Count} actions, {definition.Tasks.Count} tasks)");
+                }
+                return files.Errors.Count == 0 ? 0 : 1;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Runs a command that needs the configured services; returns the exit code.</summary>
+    public async Task<int> RunAsync(WebApplication app, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            switch (Command)
+            {
+                case "migrate":
+                    var outcome = DatabaseMigrator.Migrate(app.Services.GetRequiredService<Database>(), output.WriteLine);
+                    if (!outcome.Successful)
+                    {
+                        error.WriteLine($"error: {outcome.Error}");
+                        return 1;
+                    }
+                    output.WriteLine(outcome.ScriptsApplied.Count == 0 ? "The database is up to date." : $"Applied {outcome.ScriptsApplied.Count} script(s).");
+                    return 0;
+                case "seed-demo":
+                    var startup = app.Services.GetServices<IHostedService>().OfType<DatabaseStartup>().Single();
+                    await startup.StartAsync(CancellationToken.None);
+                    var password = DatabaseStartup.DemoPassword(app.Configuration);
+                    await app.Services.GetRequiredService<DemoCity>().SeedAsync(password, CancellationToken.None);
+                    output.WriteLine(DemoCity.Describe(password));
+                    return 0;
+                default:
+                    if (Demo)
+                    {
+                        output.WriteLine("Starting with the demo city; the demo users are printed once the database is ready.");
+                    }
+                    await app.RunAsync();
+                    return 0;
+            }
+        }
+        catch (StartupRefusedException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Proposals.Data;
+using Proposals.Data.Calendar;
+using Proposals.Data.Organizations;
+using Proposals.Data.Proposals;
+using Proposals.Data.Topics;
+using Proposals.Data.Workflows;
+using Proposals.Host.Auth;
+using Proposals.Host.Demo;
+using Proposals.Host.Http;
+using Proposals.Host.Proposals;
+using Proposals.Host.Workflows;
+using Scalar.AspNetCore;
+
+namespace Proposals.Host.Startup;
+
+/// <summary>The host's building blocks, so that Program.cs reads as a table of contents.</summary>
+internal static class ServiceRegistration
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+    public const string DefaultConnectionString = "Data Source=data/proposals.db";
+
+    public static WebApplicationBuilder UseProposalsDefaults(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        return builder;
+    }
+
+    public static IServiceCollection AddProposalsData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
+        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider))
+        {
+            throw new StartupRefusedException($"Database:Provider '{providerText}' is not one of Sqlite, PostgreSql, SqlServer.");
+        }
+        var connectionString = configuration.GetConnectionString("Proposals") ?? DefaultConnectionString;
+        services.AddSingleton(_ => new Database(provider, connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<OrganizationStore>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<CalendarStore>();
+        services.AddSingleton<WorkflowStore>();
+        services.AddSingleton<TopicStore>();
+        services.AddSingleton<ProposalStore>();
+        services.AddSingleton<NotificationStore>();
+        return services;
+    }
+
+    public static IServiceCollection AddProposalsWorkflow(this IServiceCollection services)
+    {
+        services.AddSingleton<WorkflowCatalog>();
+        services.AddSingleton<EngineContextFactory>();
+        services.AddSingleton<ProposalActions>();
+        services.AddSingleton<DemoCity>();
+        services.AddHostedService<DatabaseStartup>();
+        return services;
+    }
+
+    public static IServiceCollection AddProposalsAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return services;
+    }
+
+    public static IServiceCollection AddProposalsApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    public static WebApplication UseProposalsPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        return app;
+    }
+}
+
+/// <summary>Ready means the database answers.</summary>
+internal sealed class DatabaseHealthCheck(Database database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"{database.Provider} answers");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"{database.Provider} does not answer", ex);
+        }
+    }
+}
