@@ -67,7 +67,9 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
                 return new CommandLine("help", false, null, [], null);
             }
             var name = arg.Split('=', 2)[0];
-            var known = ValueOptions.Contains(name, StringComparer.OrdinalIgnoreCase) || (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal));
+            // Configuration may also be given as --Section:Key value or --Key=value, as ASP.NET Core reads it.
+            var known = ValueOptions.Contains(name, StringComparer.OrdinalIgnoreCase)
+                || (name.StartsWith("--", StringComparison.Ordinal) && name.Length > 2 && (name.Contains(':', StringComparison.Ordinal) || arg.Contains('=', StringComparison.Ordinal)));
             if (!known)
             {
                 return Fail(arg.StartsWith('-') ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'");
