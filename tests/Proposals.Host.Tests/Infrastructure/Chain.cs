@@ -99,6 +99,16 @@ public sealed class Chain : IDisposable
         return id;
     }
 
+    /// <summary>Moves the host's clock; tokens expire with time, so everyone signs in again.</summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        Host.Clock.Advance(by);
+        foreach (var user in Users.Values)
+        {
+            await user.SignInAsync();
+        }
+    }
+
     public static string State(JsonObject proposal) => proposal["state"]!.GetValue<string>();
 
     public static int Version(JsonObject proposal) => proposal["version"]!.GetValue<int>();
