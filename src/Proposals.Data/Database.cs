@@ -53,14 +53,18 @@ public sealed class Database
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction and commits it; the transaction takes the write lock at once where the database has one.</summary>
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits it unless the work rolled it back; the transaction takes the write lock at once where the database has one.</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await Dialect.BeginWriteTransactionAsync(connection, cancellationToken);
         var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
+        // The work may have rolled back on purpose (a stale version); a completed transaction has no connection.
+        if (transaction.Connection is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         return result;
     }
 
