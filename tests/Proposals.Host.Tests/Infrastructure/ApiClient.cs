@@ -43,6 +43,9 @@ public sealed class ApiClient(HttpClient http, string username) : IDisposable
         return Http.SendAsync(request);
     }
 
+    public Task<HttpResponseMessage> PutAsync(string url, object body) =>
+        Http.PutAsync(url, new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
+
     public Task<HttpResponseMessage> PostRawAsync(string url, string body, string contentType = "application/json") =>
         Http.PostAsync(url, new StringContent(body, Encoding.UTF8, contentType));
 

@@ -36,11 +36,8 @@ public sealed class Chain : IDisposable
     public static async Task<Chain> StartAsync(ProposalsHost host)
     {
         var names = new[] { "tzb.admin", "minmeng.member", "minmeng.admin", "jiusan.admin", "zfb.reviewer", "fgj.handler", "jyj.handler", "zjj.handler", "swj.handler", "dcs.supervisor", "admin" };
-        var users = new Dictionary<string, ApiClient>();
-        foreach (var name in names)
-        {
-            users[name] = await host.SignInAsync(name);
-        }
+        var clients = await Task.WhenAll(names.Select(host.SignInAsync));
+        var users = clients.ToDictionary(c => c.Username);
         var organizations = (await ApiClient.JsonArray(await users["admin"].GetAsync("/api/organizations"), HttpStatusCode.OK))
             .ToDictionary(o => o!["code"]!.GetValue<string>(), o => o!["id"]!.GetValue<long>());
         return new Chain(host, organizations, users);
@@ -103,10 +100,7 @@ public sealed class Chain : IDisposable
     public async Task AdvanceAsync(TimeSpan by)
     {
         Host.Clock.Advance(by);
-        foreach (var user in Users.Values)
-        {
-            await user.SignInAsync();
-        }
+        await Task.WhenAll(Users.Values.Select(u => u.SignInAsync()));
     }
 
     public static string State(JsonObject proposal) => proposal["state"]!.GetValue<string>();

@@ -18,17 +18,19 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "proposals-tests", Guid.NewGuid().ToString("N"));
     private readonly string? _workflowsPath;
+    private readonly string? _databasePath;
 
-    public ProposalsHost(string? workflowsPath = null, DateTimeOffset? start = null)
+    public ProposalsHost(string? workflowsPath = null, DateTimeOffset? start = null, string? databasePath = null)
     {
         _workflowsPath = workflowsPath;
+        _databasePath = databasePath;
         Directory.CreateDirectory(_folder);
         Clock = new ManualTimeProvider(start ?? DefaultStart);
     }
 
     public ManualTimeProvider Clock { get; }
 
-    public string DatabasePath => Path.Combine(_folder, "proposals.db");
+    public string DatabasePath => _databasePath ?? Path.Combine(_folder, "proposals.db");
 
     public string ConnectionString => $"Data Source={DatabasePath}";
 
@@ -61,6 +63,22 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The first column of every row a query returns, as text.</summary>
+    public IReadOnlyList<string> Strings(string sql)
+    {
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
     }
 
     /// <summary>Row counts of every table an action writes, to compare before and after a refused request.</summary>

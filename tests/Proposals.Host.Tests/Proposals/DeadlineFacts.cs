@@ -1,0 +1,92 @@
+using System.Net;
+using Proposals.Host.Tests.Infrastructure;
+
+namespace Proposals.Host.Tests.Proposals;
+
+public sealed class DeadlineFacts : IAsyncLifetime
+{
+    private readonly ProposalsHost _host = new();
+    private Chain _c = null!;
+
+    public async Task InitializeAsync() => _c = await Chain.StartAsync(_host);
+
+    public Task DisposeAsync()
+    {
+        _c.Dispose();
+        _host.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Signing_is_due_three_working_days_later_across_a_holiday_a_make_up_day_and_a_weekend()
+    {
+        // Monday 2026-03-02: Tue–Thu are holidays, Saturday is a make-up working day, Sunday is off.
+        var calendar = await _c.Admin.PutAsync("/api/calendar/days", new
+        {
+            days = new object[]
+            {
+                new { date = "2026-03-03", isWorkingDay = false, note = "假日" },
+                new { date = "2026-03-04", isWorkingDay = false, note = "假日" },
+                new { date = "2026-03-05", isWorkingDay = false, note = "假日" },
+                new { date = "2026-03-07", isWorkingDay = true, note = "调休上班" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.OK, calendar.StatusCode);
+
+        var id = await _c.AdoptedAsync();
+        var adopted = await _c.Lead.ProposalAsync(id);
+        var signTasks = adopted["openTasks"]!.AsArray().Where(t => t!["taskId"]!.GetValue<string>() == "sign").ToList();
+        Assert.Equal(3, signTasks.Count);
+        // Fri 06 (1), Sat 07 make-up (2), Sun 08 off, Mon 09 (3).
+        Assert.All(signTasks, t => Assert.Equal("2026-03-09", t!["dueDate"]!.GetValue<string>()));
+        Assert.All(signTasks, t => Assert.Equal(DateTimeOffset.Parse("2026-03-09T16:00:00Z", System.Globalization.CultureInfo.InvariantCulture), t!["dueAt"]!.GetValue<DateTimeOffset>()));
+
+        var leadSignTask = signTasks.Single(t => t!["organization"]!["code"]!.GetValue<string>() == "fgj")!["id"]!.GetValue<long>();
+        // One working day before falls on the make-up Saturday, 09:00 Beijing; overdue from the start of Tuesday.
+        Assert.Equal(
+            ["overdue@2026-03-09 16:00:00:pending", "reminder@2026-03-07 01:00:00:pending"],
+            _host.Strings($"SELECT level || '@' || due_at || ':' || status FROM reminders WHERE task_row_id = {leadSignTask} ORDER BY level"));
+
+        await _c.Lead.ActAsync(id, "sign");
+        Assert.Equal(
+            ["overdue:cancelled", "reminder:cancelled"],
+            _host.Strings($"SELECT level || ':' || status FROM reminders WHERE task_row_id = {leadSignTask} ORDER BY level"));
+        Assert.NotEqual(0, _host.Scalar($"SELECT COUNT(*) FROM tasks WHERE id = {leadSignTask} AND closed_at IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task The_reply_deadline_carries_the_reminders_and_the_three_colour_ladder_of_the_definition()
+    {
+        var id = await _c.AdoptedAsync(dueDate: "2026-05-29");
+        var reply = (await _c.Lead.ProposalAsync(id))["openTasks"]!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == "reply")!;
+        Assert.Equal("2026-05-29", reply["dueDate"]!.GetValue<string>());
+        var rows = _host.Strings($"SELECT level || '@' || due_at FROM reminders WHERE task_row_id = {reply["id"]} ORDER BY due_at");
+        Assert.Equal(
+            [
+                "reminder@2026-04-29 01:00:00", // 30 days before (Apr 29, a working day)
+                "reminder@2026-05-22 01:00:00", // 7 days before
+                "reminder@2026-05-28 01:00:00", // 1 day before
+                "blue@2026-05-29 16:00:00",     // overdue from the start of Saturday 30 May
+                "yellow@2026-06-05 16:00:00",   // 5 working days later
+                "red@2026-06-12 16:00:00",      // 10 working days later
+            ],
+            rows);
+        Assert.Equal(1, _host.Scalar($"SELECT COUNT(*) FROM reminders WHERE task_row_id = {reply["id"]} AND level = 'red' AND flag_key = 1"));
+    }
+
+    [Fact]
+    public async Task An_overdue_item_is_listed_for_the_supervisor_with_its_working_days_overdue()
+    {
+        var id = await _c.AdoptedAsync();
+        await _c.AdvanceAsync(TimeSpan.FromDays(9)); // Wednesday 11 March: signing was due Thursday 5 March.
+        var board = await _c.Supervisor.GetJsonAsync("/api/supervision/overdue");
+        var signing = board["items"]!.AsArray().Where(i => i!["proposalId"]!.GetValue<long>() == id && i["task"]!["taskId"]!.GetValue<string>() == "sign").ToList();
+        Assert.Equal(3, signing.Count);
+        Assert.All(signing, i => Assert.True(i!["task"]!["overdue"]!.GetValue<bool>()));
+        Assert.All(signing, i => Assert.Equal(4, i!["task"]!["daysOverdue"]!.GetValue<int>()));
+        var overdueList = await _c.Supervisor.GetJsonAsync("/api/proposals?overdue=true");
+        Assert.Equal([id], overdueList["items"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()));
+        var leadInbox = await _c.Lead.GetJsonAsync("/api/inbox");
+        Assert.Contains(leadInbox["tasks"]!.AsArray(), t => t!["task"]!["overdue"]!.GetValue<bool>());
+    }
+}
