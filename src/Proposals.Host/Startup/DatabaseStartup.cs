@@ -25,6 +25,19 @@ internal sealed class DatabaseStartup(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await PrepareAsync(cancellationToken);
+        }
+        catch (StartupRefusedException ex)
+        {
+            logger.LogCritical("The service cannot start. {Reason}", ex.Message);
+            throw;
+        }
+    }
+
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
         var migration = DatabaseMigrator.Migrate(database, message => logger.LogDebug("{Migration}", message));
         if (migration.ScriptsApplied.Count > 0)
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Proposals.Host.Tests.Infrastructure;
 
@@ -30,6 +31,16 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
 
     public ManualTimeProvider Clock { get; }
 
+    /// <summary>Warnings and errors the host logged.</summary>
+    public CapturedLog Log { get; } = new();
+
+    /// <summary>Starts the host and returns why it refused to start; fails if it started.</summary>
+    public string StartupFailure()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => CreateClient());
+        return Log.Text + "\n" + error;
+    }
+
     public string DatabasePath => _databasePath ?? Path.Combine(_folder, "proposals.db");
 
     public string ConnectionString => $"Data Source={DatabasePath}";
@@ -40,6 +51,7 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Proposals", ConnectionString);
         builder.UseSetting("Proposals:Demo", "true");
         builder.UseSetting("Proposals:WorkflowsPath", _workflowsPath ?? RepositoryPaths.Workflows);
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();

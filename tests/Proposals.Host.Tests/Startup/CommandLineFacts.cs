@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Proposals.Host.Startup;
+using Proposals.Host.Tests.Infrastructure;
+
+namespace Proposals.Host.Tests.Startup;
+
+public sealed class CommandLineFacts
+{
+    [Theory]
+    [InlineData(new[] { "serve" }, "unknown command 'serve'")]
+    [InlineData(new[] { "--deom" }, "unknown option '--deom'")]
+    [InlineData(new[] { "--urls" }, "option '--urls' needs a value")]
+    [InlineData(new[] { "run", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "--ConnectionStrings:Proposals", "--demo" }, "needs a value")]
+    public void A_bad_argument_exits_with_2_and_says_what_is_wrong(string[] args, string expected)
+    {
+        var commandLine = CommandLine.Parse(args);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(2, commandLine.RunBeforeHost(output, error));
+        Assert.Contains(expected, error.ToString());
+        Assert.Contains("Usage:", error.ToString());
+    }
+
+    [Fact]
+    public void Known_arguments_pass_through_to_the_host_and_demo_becomes_configuration()
+    {
+        var commandLine = CommandLine.Parse(["--demo", "--urls", "http://127.0.0.1:6000", "--Database:Provider", "Sqlite", "--Proposals:TimeZone=Asia/Shanghai"]);
+        Assert.Null(commandLine.Error);
+        Assert.Equal("run", commandLine.Command);
+        Assert.True(commandLine.Demo);
+        Assert.Equal(["--urls", "http://127.0.0.1:6000", "--Database:Provider", "Sqlite", "--Proposals:TimeZone=Asia/Shanghai", "--Proposals:Demo=true"], commandLine.HostArgs);
+    }
+
+    [Fact]
+    public void Check_workflows_passes_on_the_shipped_folder()
+    {
+        var commandLine = CommandLine.Parse(["check-workflows", RepositoryPaths.Workflows]);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(0, commandLine.RunBeforeHost(output, error));
+        Assert.Contains("ok: proposal-chain v1", output.ToString());
+        Assert.Equal("", error.ToString());
+    }
+
+    [Fact]
+    public void Check_workflows_fails_on_a_bad_file_and_names_it()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "proposals-check", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var definition = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Workflows, "proposal-chain.json")))!.AsObject();
+            definition["actions"]![0]!["roles"] = new JsonArray();
+            File.WriteAllText(Path.Combine(folder, "broken.json"), definition.ToJsonString());
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            Assert.Equal(1, CommandLine.Parse(["check-workflows", folder]).RunBeforeHost(output, error));
+            Assert.Contains("broken.json: $.actions[0].roles: an action needs at least one role", error.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Check_workflows_on_a_missing_folder_fails()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(1, CommandLine.Parse(["check-workflows", "/no/such/folder"]).RunBeforeHost(output, error));
+        Assert.Contains("does not exist", error.ToString());
+    }
+}
