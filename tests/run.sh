@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of the repository and ends with one line: "N passed, N failed, N skipped".
+# Usage: bash tests/run.sh [extra dotnet test arguments]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet test Proposals.sln --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one summary line per test assembly, e.g.
+#   Passed!  - Failed:     0, Passed:    42, Skipped:     1, Total:    43, Duration: 3 s - X.Tests.dll (net10.0)
+read -r passed failed skipped assemblies < <(awk '
+  /(Passed|Failed)! +- +Failed: / {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:")  { f += $(i + 1) + 0 }
+      if ($i == "Passed:")  { p += $(i + 1) + 0 }
+      if ($i == "Skipped:") { s += $(i + 1) + 0 }
+    }
+    n++
+  }
+  END { printf "%d %d %d %d\n", p, f, s, n }' "$log")
+
+expected=$(ls -d tests/*.Tests 2>/dev/null | wc -l)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host broke before tests could report; count it as a failure so it cannot pass unseen.
+  failed=1
+fi
+if [ "$assemblies" -lt "$expected" ] && [ "$failed" -eq 0 ]; then
+  echo "only $assemblies of $expected test assemblies reported results"
+  failed=1
+  status=1
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
