@@ -23,15 +23,17 @@ public sealed class UserStore(Database database)
         public bool Active { get; init; }
     }
 
+    private const string SelectUsers = """
+        SELECT id AS Id, username AS Username, display_name AS DisplayName, organization_id AS OrganizationId,
+               password_hash AS PasswordHash, active AS Active
+        FROM users
+        """;
+
     public async Task<UserAccount?> FindByNameAsync(string username, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
-            """
-            SELECT id AS Id, username AS Username, display_name AS DisplayName, organization_id AS OrganizationId,
-                   password_hash AS PasswordHash, active AS Active
-            FROM users WHERE username = @username
-            """, new { username }, cancellationToken: cancellationToken));
+            SelectUsers + " WHERE username = @username", new { username }, cancellationToken: cancellationToken));
         return row is null ? null : await WithRolesAsync(connection, row, cancellationToken);
     }
 
@@ -39,11 +41,7 @@ public sealed class UserStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
-            """
-            SELECT id AS Id, username AS Username, display_name AS DisplayName, organization_id AS OrganizationId,
-                   password_hash AS PasswordHash, active AS Active
-            FROM users WHERE id = @id
-            """, new { id }, cancellationToken: cancellationToken));
+            SelectUsers + " WHERE id = @id", new { id }, cancellationToken: cancellationToken));
         return row is null ? null : await WithRolesAsync(connection, row, cancellationToken);
     }
 

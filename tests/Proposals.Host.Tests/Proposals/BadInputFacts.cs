@@ -3,20 +3,8 @@ using Proposals.Host.Tests.Infrastructure;
 
 namespace Proposals.Host.Tests.Proposals;
 
-public sealed class BadInputFacts : IAsyncLifetime
+public sealed class BadInputFacts : ChainFacts
 {
-    private readonly ProposalsHost _host = new();
-    private Chain _c = null!;
-
-    public async Task InitializeAsync() => _c = await Chain.StartAsync(_host);
-
-    public Task DisposeAsync()
-    {
-        _c.Dispose();
-        _host.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Theory]
     [InlineData("{\"version\": 3, \"data\": {\"reason\": \"x\"}")]
     [InlineData("not json at all")]
@@ -26,116 +14,116 @@ public sealed class BadInputFacts : IAsyncLifetime
     [InlineData("null")]
     public async Task Malformed_json_on_an_action_is_a_400_that_says_so_and_changes_nothing(string body)
     {
-        var id = await _c.SubmittedAsync();
-        var before = _host.RowCounts();
-        var problem = await ApiClient.Json(await _c.Government.PostRawAsync($"/api/proposals/{id}/actions/reject", body), HttpStatusCode.BadRequest);
+        var id = await C.SubmittedAsync();
+        var before = Host.RowCounts();
+        var problem = await ApiClient.Json(await C.Government.PostRawAsync($"/api/proposals/{id}/actions/reject", body), HttpStatusCode.BadRequest);
         Assert.Contains("JSON", problem["detail"]!.GetValue<string>());
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task A_body_that_is_not_json_is_refused_as_the_wrong_media_type()
     {
-        var id = await _c.SubmittedAsync();
-        var response = await _c.Government.PostRawAsync($"/api/proposals/{id}/actions/reject", "version=3", "application/x-www-form-urlencoded");
+        var id = await C.SubmittedAsync();
+        var response = await C.Government.PostRawAsync($"/api/proposals/{id}/actions/reject", "version=3", "application/x-www-form-urlencoded");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
 
     [Fact]
     public async Task An_unknown_action_is_a_422_naming_it_and_changes_nothing()
     {
-        var id = await _c.SubmittedAsync();
-        var before = _host.RowCounts();
-        var problem = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "approve-everything", 3), HttpStatusCode.UnprocessableEntity);
+        var id = await C.SubmittedAsync();
+        var before = Host.RowCounts();
+        var problem = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "approve-everything", 3), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("approve-everything", problem["detail"]!.GetValue<string>());
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task An_action_not_possible_in_the_current_state_is_a_422()
     {
-        var id = await _c.DraftAsync();
-        var problem = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "adopt", 1, new { leadDepartmentId = _c.Org("fgj") }), HttpStatusCode.UnprocessableEntity);
+        var id = await C.DraftAsync();
+        var problem = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 1, new { leadDepartmentId = C.Org("fgj") }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("adopt", problem["detail"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task A_missing_version_is_a_422_on_the_version_field()
     {
-        var id = await _c.SubmittedAsync();
-        var problem = await ApiClient.Json(await _c.Government.PostAsync($"/api/proposals/{id}/actions/reject", new { data = new { reason = "x" } }), HttpStatusCode.UnprocessableEntity);
+        var id = await C.SubmittedAsync();
+        var problem = await ApiClient.Json(await C.Government.PostAsync($"/api/proposals/{id}/actions/reject", new { data = new { reason = "x" } }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("version", problem["errors"]!.AsObject().Select(e => e.Key));
     }
 
     [Fact]
     public async Task Adopt_with_missing_unknown_and_wrong_kind_organisations_names_each_field_and_changes_nothing()
     {
-        var id = await _c.SubmittedAsync();
-        var before = _host.RowCounts();
+        var id = await C.SubmittedAsync();
+        var before = Host.RowCounts();
 
-        var missing = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "adopt", 3, new { partly = false }), HttpStatusCode.UnprocessableEntity);
+        var missing = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 3, new { partly = false }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("data.leadDepartmentId", missing["errors"]!.AsObject().Select(e => e.Key));
 
-        var unknown = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = 999_999, coDepartmentIds = new[] { _c.Org("jyj"), 888_888 } }), HttpStatusCode.UnprocessableEntity);
+        var unknown = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = 999_999, coDepartmentIds = new[] { C.Org("jyj"), 888_888 } }), HttpStatusCode.UnprocessableEntity);
         var errors = unknown["errors"]!.AsObject();
         Assert.Contains("999999", errors["data.leadDepartmentId"]![0]!.GetValue<string>());
         Assert.Contains("888888", errors["data.coDepartmentIds[1]"]![0]!.GetValue<string>());
 
-        var party = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = _c.Org("minmeng") }), HttpStatusCode.UnprocessableEntity);
+        var party = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = C.Org("minmeng") }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("data.leadDepartmentId", party["errors"]!.AsObject().Select(e => e.Key));
 
-        var both = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = _c.Org("fgj"), coDepartmentIds = new[] { _c.Org("fgj") } }), HttpStatusCode.UnprocessableEntity);
+        var both = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = C.Org("fgj"), coDepartmentIds = new[] { C.Org("fgj") } }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("data.coDepartmentIds", both["errors"]!.AsObject().Select(e => e.Key));
 
-        var past = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = _c.Org("fgj"), dueDate = "2020-01-01" }), HttpStatusCode.UnprocessableEntity);
+        var past = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = C.Org("fgj"), dueDate = "2020-01-01" }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("data.dueDate", past["errors"]!.AsObject().Select(e => e.Key));
 
-        var badDate = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = _c.Org("fgj"), dueDate = "31/12/2026" }), HttpStatusCode.UnprocessableEntity);
+        var badDate = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = C.Org("fgj"), dueDate = "31/12/2026" }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("yyyy-MM-dd", badDate["errors"]!["data.dueDate"]![0]!.GetValue<string>());
 
-        var extra = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = _c.Org("fgj"), budget = 100 }), HttpStatusCode.UnprocessableEntity);
+        var extra = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = C.Org("fgj"), budget = 100 }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("data.budget", extra["errors"]!.AsObject().Select(e => e.Key));
 
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task Too_long_text_is_refused_with_the_limit_and_changes_nothing()
     {
-        var id = await _c.SubmittedAsync();
-        var before = _host.RowCounts();
-        var problem = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "reject", 3, new { reason = new string('长', 2001) }), HttpStatusCode.UnprocessableEntity);
+        var id = await C.SubmittedAsync();
+        var before = Host.RowCounts();
+        var problem = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "reject", 3, new { reason = new string('长', 2001) }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("2000", problem["errors"]!["data.reason"]![0]!.GetValue<string>());
-        var comment = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "reject", 3, new { reason = "短" }, comment: new string('评', 2001)), HttpStatusCode.UnprocessableEntity);
+        var comment = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "reject", 3, new { reason = "短" }, comment: new string('评', 2001)), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("comment", comment["errors"]!.AsObject().Select(e => e.Key));
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task A_draft_without_a_title_or_with_too_long_text_or_an_unknown_topic_is_refused_and_nothing_is_written()
     {
-        var before = _host.RowCounts();
-        var noTitle = await ApiClient.Json(await _c.Member.PostAsync("/api/proposals", new { summary = "只有摘要" }), HttpStatusCode.UnprocessableEntity);
+        var before = Host.RowCounts();
+        var noTitle = await ApiClient.Json(await C.Member.PostAsync("/api/proposals", new { summary = "只有摘要" }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("title", noTitle["errors"]!.AsObject().Select(e => e.Key));
-        var longTitle = await ApiClient.Json(await _c.Member.PostAsync("/api/proposals", new { title = new string('题', 201) }), HttpStatusCode.UnprocessableEntity);
+        var longTitle = await ApiClient.Json(await C.Member.PostAsync("/api/proposals", new { title = new string('题', 201) }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("200", longTitle["errors"]!["title"]![0]!.GetValue<string>());
-        var unknownTopic = await ApiClient.Json(await _c.Member.PostAsync("/api/proposals", new { topicId = 424242, title = "无此课题" }), HttpStatusCode.UnprocessableEntity);
+        var unknownTopic = await ApiClient.Json(await C.Member.PostAsync("/api/proposals", new { topicId = 424242, title = "无此课题" }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("424242", unknownTopic["errors"]!["topicId"]![0]!.GetValue<string>());
-        var notParty = await _c.Lead.PostAsync("/api/proposals", new { title = "部门不能起草提案" });
+        var notParty = await C.Lead.PostAsync("/api/proposals", new { title = "部门不能起草提案" });
         Assert.Equal(HttpStatusCode.Forbidden, notParty.StatusCode);
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task Bad_topic_fields_are_each_named()
     {
-        var before = _host.RowCounts();
-        var problem = await ApiClient.Json(await _c.Committee.PostAsync("/api/topics", new
+        var before = Host.RowCounts();
+        var problem = await ApiClient.Json(await C.Committee.PostAsync("/api/topics", new
         {
             title = "",
             year = 1900,
             researchDeadline = "2026-13-45",
-            assignedPartyIds = new[] { _c.Org("fgj"), 77_777 },
+            assignedPartyIds = new[] { C.Org("fgj"), 77_777 },
         }), HttpStatusCode.UnprocessableEntity);
         var fields = problem["errors"]!.AsObject().Select(e => e.Key).ToList();
         Assert.Contains("title", fields);
@@ -143,7 +131,7 @@ public sealed class BadInputFacts : IAsyncLifetime
         Assert.Contains("researchDeadline", fields);
         Assert.Contains("assignedPartyIds[0]", fields);
         Assert.Contains("assignedPartyIds[1]", fields);
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Theory]
@@ -156,27 +144,27 @@ public sealed class BadInputFacts : IAsyncLifetime
     [InlineData("year=20x6")]
     public async Task Bad_list_filters_are_a_422_naming_the_parameter(string query)
     {
-        var problem = await ApiClient.Json(await _c.Supervisor.GetAsync($"/api/proposals?{query}"), HttpStatusCode.UnprocessableEntity);
+        var problem = await ApiClient.Json(await C.Supervisor.GetAsync($"/api/proposals?{query}"), HttpStatusCode.UnprocessableEntity);
         Assert.Contains(query.Split('=')[0], problem["errors"]!.AsObject().Select(e => e.Key));
     }
 
     [Fact]
     public async Task Requests_without_a_valid_token_are_refused_with_401()
     {
-        using var anonymous = _host.CreateClient();
+        using var anonymous = Host.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/proposals")).StatusCode);
         anonymous.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "forged-token");
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/me")).StatusCode);
-        var wrong = await new ApiClient(_host.CreateClient(), "x").PostAsync("/api/auth/token", new { username = "minmeng.admin", password = "wrong" });
+        var wrong = await new ApiClient(Host.CreateClient(), "x").PostAsync("/api/auth/token", new { username = "minmeng.admin", password = "wrong" });
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        var empty = await new ApiClient(_host.CreateClient(), "x").PostAsync("/api/auth/token", new { username = "" });
+        var empty = await new ApiClient(Host.CreateClient(), "x").PostAsync("/api/auth/token", new { username = "" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
     }
 
     [Fact]
     public async Task A_revoked_token_is_refused_at_once()
     {
-        var user = await _host.SignInAsync("minmeng.member");
+        var user = await Host.SignInAsync("minmeng.member");
         Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/api/me")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await user.PostAsync("/api/auth/revoke", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await user.GetAsync("/api/me")).StatusCode);

@@ -3,29 +3,17 @@ using Proposals.Host.Tests.Infrastructure;
 
 namespace Proposals.Host.Tests.Proposals;
 
-public sealed class ConcurrencyFacts : IAsyncLifetime
+public sealed class ConcurrencyFacts : ChainFacts
 {
-    private readonly ProposalsHost _host = new();
-    private Chain _c = null!;
-
-    public async Task InitializeAsync() => _c = await Chain.StartAsync(_host);
-
-    public Task DisposeAsync()
-    {
-        _c.Dispose();
-        _host.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Two_clients_acting_on_the_same_version_one_wins_and_the_other_gets_409_with_the_current_state()
     {
-        var id = await _c.SubmittedAsync();
-        var version = Chain.Version(await _c.Government.ProposalAsync(id));
-        var secondReviewer = await _host.SignInAsync("zfb.reviewer");
+        var id = await C.SubmittedAsync();
+        var version = Chain.Version(await C.Government.ProposalAsync(id));
+        var secondReviewer = await Host.SignInAsync("zfb.reviewer");
 
         var responses = await Task.WhenAll(
-            _c.Government.ActOnVersionAsync(id, "reject", version, new { reason = "重复" }),
+            C.Government.ActOnVersionAsync(id, "reject", version, new { reason = "重复" }),
             secondReviewer.ActOnVersionAsync(id, "keep-for-reference", version, new { reason = "参考" }));
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
@@ -33,48 +21,48 @@ public sealed class ConcurrencyFacts : IAsyncLifetime
         Assert.Equal(version + 1, conflict["currentVersion"]!.GetValue<int>());
         var winner = await ApiClient.Json(responses.Single(r => r.StatusCode == HttpStatusCode.OK), HttpStatusCode.OK);
         Assert.Equal(Chain.State(winner), conflict["state"]!.GetValue<string>());
-        Assert.Equal(version + 1, _host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}"));
+        Assert.Equal(version + 1, Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}"));
     }
 
     [Fact]
     public async Task A_stale_version_is_refused_with_409_and_changes_nothing()
     {
-        var id = await _c.SubmittedAsync();
-        var before = _host.RowCounts();
-        var stale = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "reject", 1, new { reason = "过期版本" }), HttpStatusCode.Conflict);
+        var id = await C.SubmittedAsync();
+        var before = Host.RowCounts();
+        var stale = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "reject", 1, new { reason = "过期版本" }), HttpStatusCode.Conflict);
         Assert.Equal(3, stale["currentVersion"]!.GetValue<int>());
         Assert.Equal("government-review", stale["state"]!.GetValue<string>());
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task A_replay_with_the_same_idempotency_key_returns_the_first_answer_and_adds_no_event()
     {
-        var id = await _c.SubmittedAsync();
-        var version = Chain.Version(await _c.Government.ProposalAsync(id));
-        var first = await _c.Government.ActOnVersionAsync(id, "reject", version, new { reason = "重复" }, idempotencyKey: "reject-1");
+        var id = await C.SubmittedAsync();
+        var version = Chain.Version(await C.Government.ProposalAsync(id));
+        var first = await C.Government.ActOnVersionAsync(id, "reject", version, new { reason = "重复" }, idempotencyKey: "reject-1");
         var firstBody = await first.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var events = _host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}");
+        var events = Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}");
 
-        var replay = await _c.Government.ActOnVersionAsync(id, "reject", version, new { reason = "重复" }, idempotencyKey: "reject-1");
+        var replay = await C.Government.ActOnVersionAsync(id, "reject", version, new { reason = "重复" }, idempotencyKey: "reject-1");
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
-        Assert.Equal(events, _host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}"));
+        Assert.Equal(events, Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}"));
 
-        var reused = await ApiClient.Json(await _c.Government.ActOnVersionAsync(id, "keep-for-reference", version, null, idempotencyKey: "reject-1"), HttpStatusCode.UnprocessableEntity);
+        var reused = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "keep-for-reference", version, null, idempotencyKey: "reject-1"), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("Idempotency-Key", reused["title"]!.GetValue<string>());
-        Assert.Equal(events, _host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}"));
+        Assert.Equal(events, Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}"));
     }
 
     [Fact]
     public async Task Parallel_retries_with_one_idempotency_key_apply_the_action_once()
     {
-        var id = await _c.SubmittedAsync();
-        var version = Chain.Version(await _c.Government.ProposalAsync(id));
+        var id = await C.SubmittedAsync();
+        var version = Chain.Version(await C.Government.ProposalAsync(id));
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
-            _c.Government.ActOnVersionAsync(id, "reject", version, new { reason = "重复" }, idempotencyKey: "same-key")));
+            C.Government.ActOnVersionAsync(id, "reject", version, new { reason = "重复" }, idempotencyKey: "same-key")));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        Assert.Equal(1, _host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id} AND action = 'reject'"));
+        Assert.Equal(1, Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id} AND action = 'reject'"));
     }
 }

@@ -3,25 +3,13 @@ using Proposals.Host.Tests.Infrastructure;
 
 namespace Proposals.Host.Tests.Proposals;
 
-public sealed class DeadlineFacts : IAsyncLifetime
+public sealed class DeadlineFacts : ChainFacts
 {
-    private readonly ProposalsHost _host = new();
-    private Chain _c = null!;
-
-    public async Task InitializeAsync() => _c = await Chain.StartAsync(_host);
-
-    public Task DisposeAsync()
-    {
-        _c.Dispose();
-        _host.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Signing_is_due_three_working_days_later_across_a_holiday_a_make_up_day_and_a_weekend()
     {
         // Monday 2026-03-02: Tue–Thu are holidays, Saturday is a make-up working day, Sunday is off.
-        var calendar = await _c.Admin.PutAsync("/api/calendar/days", new
+        var calendar = await C.Admin.PutAsync("/api/calendar/days", new
         {
             days = new object[]
             {
@@ -33,8 +21,8 @@ public sealed class DeadlineFacts : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.OK, calendar.StatusCode);
 
-        var id = await _c.AdoptedAsync();
-        var adopted = await _c.Lead.ProposalAsync(id);
+        var id = await C.AdoptedAsync();
+        var adopted = await C.Lead.ProposalAsync(id);
         var signTasks = adopted["openTasks"]!.AsArray().Where(t => t!["taskId"]!.GetValue<string>() == "sign").ToList();
         Assert.Equal(3, signTasks.Count);
         // Fri 06 (1), Sat 07 make-up (2), Sun 08 off, Mon 09 (3).
@@ -45,22 +33,22 @@ public sealed class DeadlineFacts : IAsyncLifetime
         // One working day before falls on the make-up Saturday, 09:00 Beijing; overdue from the start of Tuesday.
         Assert.Equal(
             ["overdue@2026-03-09 16:00:00:pending", "reminder@2026-03-07 01:00:00:pending"],
-            _host.Strings($"SELECT level || '@' || due_at || ':' || status FROM reminders WHERE task_row_id = {leadSignTask} ORDER BY level"));
+            Host.Strings($"SELECT level || '@' || due_at || ':' || status FROM reminders WHERE task_row_id = {leadSignTask} ORDER BY level"));
 
-        await _c.Lead.ActAsync(id, "sign");
+        await C.Lead.ActAsync(id, "sign");
         Assert.Equal(
             ["overdue:cancelled", "reminder:cancelled"],
-            _host.Strings($"SELECT level || ':' || status FROM reminders WHERE task_row_id = {leadSignTask} ORDER BY level"));
-        Assert.NotEqual(0, _host.Scalar($"SELECT COUNT(*) FROM tasks WHERE id = {leadSignTask} AND closed_at IS NOT NULL"));
+            Host.Strings($"SELECT level || ':' || status FROM reminders WHERE task_row_id = {leadSignTask} ORDER BY level"));
+        Assert.NotEqual(0, Host.Scalar($"SELECT COUNT(*) FROM tasks WHERE id = {leadSignTask} AND closed_at IS NOT NULL"));
     }
 
     [Fact]
     public async Task The_reply_deadline_carries_the_reminders_and_the_three_colour_ladder_of_the_definition()
     {
-        var id = await _c.AdoptedAsync(dueDate: "2026-05-29");
-        var reply = (await _c.Lead.ProposalAsync(id))["openTasks"]!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == "reply")!;
+        var id = await C.AdoptedAsync(dueDate: "2026-05-29");
+        var reply = (await C.Lead.ProposalAsync(id))["openTasks"]!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == "reply")!;
         Assert.Equal("2026-05-29", reply["dueDate"]!.GetValue<string>());
-        var rows = _host.Strings($"SELECT level || '@' || due_at FROM reminders WHERE task_row_id = {reply["id"]} ORDER BY due_at");
+        var rows = Host.Strings($"SELECT level || '@' || due_at FROM reminders WHERE task_row_id = {reply["id"]} ORDER BY due_at");
         Assert.Equal(
             [
                 "reminder@2026-04-29 01:00:00", // 30 days before (Apr 29, a working day)
@@ -71,22 +59,22 @@ public sealed class DeadlineFacts : IAsyncLifetime
                 "red@2026-06-12 16:00:00",      // 10 working days later
             ],
             rows);
-        Assert.Equal(1, _host.Scalar($"SELECT COUNT(*) FROM reminders WHERE task_row_id = {reply["id"]} AND level = 'red' AND flag_key = 1"));
+        Assert.Equal(1, Host.Scalar($"SELECT COUNT(*) FROM reminders WHERE task_row_id = {reply["id"]} AND level = 'red' AND flag_key = 1"));
     }
 
     [Fact]
     public async Task An_overdue_item_is_listed_for_the_supervisor_with_its_working_days_overdue()
     {
-        var id = await _c.AdoptedAsync();
-        await _c.AdvanceAsync(TimeSpan.FromDays(9)); // Wednesday 11 March: signing was due Thursday 5 March.
-        var board = await _c.Supervisor.GetJsonAsync("/api/supervision/overdue");
+        var id = await C.AdoptedAsync();
+        await C.AdvanceAsync(TimeSpan.FromDays(9)); // Wednesday 11 March: signing was due Thursday 5 March.
+        var board = await C.Supervisor.GetJsonAsync("/api/supervision/overdue");
         var signing = board["items"]!.AsArray().Where(i => i!["proposalId"]!.GetValue<long>() == id && i["task"]!["taskId"]!.GetValue<string>() == "sign").ToList();
         Assert.Equal(3, signing.Count);
         Assert.All(signing, i => Assert.True(i!["task"]!["overdue"]!.GetValue<bool>()));
         Assert.All(signing, i => Assert.Equal(4, i!["task"]!["daysOverdue"]!.GetValue<int>()));
-        var overdueList = await _c.Supervisor.GetJsonAsync("/api/proposals?overdue=true");
+        var overdueList = await C.Supervisor.GetJsonAsync("/api/proposals?overdue=true");
         Assert.Equal([id], overdueList["items"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()));
-        var leadInbox = await _c.Lead.GetJsonAsync("/api/inbox");
+        var leadInbox = await C.Lead.GetJsonAsync("/api/inbox");
         Assert.Contains(leadInbox["tasks"]!.AsArray(), t => t!["task"]!["overdue"]!.GetValue<bool>());
     }
 }

@@ -3,112 +3,100 @@ using Proposals.Host.Tests.Infrastructure;
 
 namespace Proposals.Host.Tests.Proposals;
 
-public sealed class VisibilityFacts : IAsyncLifetime
+public sealed class VisibilityFacts : ChainFacts
 {
-    private readonly ProposalsHost _host = new();
-    private Chain _c = null!;
-
-    public async Task InitializeAsync() => _c = await Chain.StartAsync(_host);
-
-    public Task DisposeAsync()
-    {
-        _c.Dispose();
-        _host.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task A_department_cannot_read_or_act_on_an_item_not_assigned_to_it_and_nothing_changes()
     {
-        var id = await _c.AdoptedAsync();
-        var before = _host.RowCounts();
+        var id = await C.AdoptedAsync();
+        var before = Host.RowCounts();
 
-        Assert.Equal(HttpStatusCode.NotFound, (await _c.Outsider.GetAsync($"/api/proposals/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _c.Outsider.GetAsync($"/api/proposals/{id}/history")).StatusCode);
-        var act = await _c.Outsider.ActOnVersionAsync(id, "sign", 4);
+        Assert.Equal(HttpStatusCode.NotFound, (await C.Outsider.GetAsync($"/api/proposals/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await C.Outsider.GetAsync($"/api/proposals/{id}/history")).StatusCode);
+        var act = await C.Outsider.ActOnVersionAsync(id, "sign", 4);
         Assert.Equal(HttpStatusCode.NotFound, act.StatusCode);
-        var list = await _c.Outsider.GetJsonAsync("/api/proposals");
+        var list = await C.Outsider.GetJsonAsync("/api/proposals");
         Assert.Equal(0, list["total"]!.GetValue<int>());
-        var overdue = await _c.Outsider.GetJsonAsync("/api/supervision/overdue?withinDays=366");
+        var overdue = await C.Outsider.GetJsonAsync("/api/supervision/overdue?withinDays=366");
         Assert.Empty(overdue["items"]!.AsArray());
 
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task An_assigned_department_sees_the_item_but_a_co_department_cannot_take_the_lead_s_actions()
     {
-        var id = await _c.AdoptedAsync();
-        var seen = await _c.Co1.ProposalAsync(id);
+        var id = await C.AdoptedAsync();
+        var seen = await C.Co1.ProposalAsync(id);
         Assert.Equal(["return-assignment", "sign"], Chain.Allowed(seen).Order());
-        await _c.Co1.ActAsync(id, "sign");
-        var before = _host.RowCounts();
-        var refused = await _c.Co1.ActOnVersionAsync(id, "record-progress", Chain.Version(await _c.Co1.ProposalAsync(id)), new { text = "越权" });
+        await C.Co1.ActAsync(id, "sign");
+        var before = Host.RowCounts();
+        var refused = await C.Co1.ActOnVersionAsync(id, "record-progress", Chain.Version(await C.Co1.ProposalAsync(id)), new { text = "越权" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task A_party_lists_only_its_own_proposals_and_cannot_act_on_another_party_s()
     {
-        var ours = await _c.DraftAsync("民盟的建议");
-        var jiusanMember = await _host.SignInAsync("jiusan.member");
+        var ours = await C.DraftAsync("民盟的建议");
+        var jiusanMember = await Host.SignInAsync("jiusan.member");
         var theirs = await ApiClient.Json(await jiusanMember.PostAsync("/api/proposals", new { title = "九三学社的自选课题建议", summary = "", body = "" }), HttpStatusCode.Created);
         var theirsId = theirs["id"]!.GetValue<long>();
 
-        var list = await _c.Member.GetJsonAsync("/api/proposals");
+        var list = await C.Member.GetJsonAsync("/api/proposals");
         Assert.Equal([ours], list["items"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()));
         Assert.Equal(1, list["total"]!.GetValue<int>());
-        var filtered = await _c.Member.GetJsonAsync($"/api/proposals?organizationId={_c.Org("jiusan")}");
+        var filtered = await C.Member.GetJsonAsync($"/api/proposals?organizationId={C.Org("jiusan")}");
         Assert.Equal(0, filtered["total"]!.GetValue<int>());
-        Assert.Equal(HttpStatusCode.NotFound, (await _c.Member.GetAsync($"/api/proposals/{theirsId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await C.Member.GetAsync($"/api/proposals/{theirsId}")).StatusCode);
 
-        var before = _host.RowCounts();
-        Assert.Equal(HttpStatusCode.NotFound, (await _c.PartyAdmin.ActOnVersionAsync(theirsId, "submit", 1)).StatusCode);
-        Assert.Equal(before, _host.RowCounts());
+        var before = Host.RowCounts();
+        Assert.Equal(HttpStatusCode.NotFound, (await C.PartyAdmin.ActOnVersionAsync(theirsId, "submit", 1)).StatusCode);
+        Assert.Equal(before, Host.RowCounts());
 
-        var all = await _c.Supervisor.GetJsonAsync("/api/proposals");
+        var all = await C.Supervisor.GetJsonAsync("/api/proposals");
         Assert.Equal(2, all["total"]!.GetValue<int>());
-        var government = await _c.Government.GetJsonAsync($"/api/proposals?organizationId={_c.Org("jiusan")}");
+        var government = await C.Government.GetJsonAsync($"/api/proposals?organizationId={C.Org("jiusan")}");
         Assert.Equal([theirsId], government["items"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()));
     }
 
     [Fact]
     public async Task A_party_cannot_draft_on_a_topic_it_has_not_claimed()
     {
-        var topic = await ApiClient.Json(await _c.Committee.PostAsync("/api/topics", new
+        var topic = await ApiClient.Json(await C.Committee.PostAsync("/api/topics", new
         {
             title = "指定课题",
             description = "",
             year = 2026,
             researchDeadline = "2026-06-30",
-            assignedPartyIds = new[] { _c.Org("jiusan") },
+            assignedPartyIds = new[] { C.Org("jiusan") },
         }), HttpStatusCode.Created);
         var topicId = topic["id"]!.GetValue<long>();
         Assert.False(topic["openForClaiming"]!.GetValue<bool>());
-        var before = _host.RowCounts();
+        var before = Host.RowCounts();
 
-        var claim = await ApiClient.Json(await _c.PartyAdmin.PostAsync($"/api/topics/{topicId}/claim", null), HttpStatusCode.UnprocessableEntity);
+        var claim = await ApiClient.Json(await C.PartyAdmin.PostAsync($"/api/topics/{topicId}/claim", null), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("指定", claim["detail"]!.GetValue<string>());
-        var draft = await ApiClient.Json(await _c.Member.PostAsync("/api/proposals", new { topicId, title = "越权起草" }), HttpStatusCode.UnprocessableEntity);
+        var draft = await ApiClient.Json(await C.Member.PostAsync("/api/proposals", new { topicId, title = "越权起草" }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("topicId", draft["errors"]!.AsObject().Select(e => e.Key));
-        Assert.Equal(before, _host.RowCounts());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [Fact]
     public async Task Only_the_committee_sets_topics_and_only_party_admins_claim_them()
     {
-        var refused = await _c.Member.PostAsync("/api/topics", new { title = "党员自设课题", description = "", year = 2026, researchDeadline = "2026-06-30" });
+        var refused = await C.Member.PostAsync("/api/topics", new { title = "党员自设课题", description = "", year = 2026, researchDeadline = "2026-06-30" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        var topic = await ApiClient.Json(await _c.Committee.PostAsync("/api/topics", new { title = "开放课题", description = "", year = 2026, researchDeadline = "2026-06-30" }), HttpStatusCode.Created);
+        var topic = await ApiClient.Json(await C.Committee.PostAsync("/api/topics", new { title = "开放课题", description = "", year = 2026, researchDeadline = "2026-06-30" }), HttpStatusCode.Created);
         var id = topic["id"]!.GetValue<long>();
-        Assert.Equal(HttpStatusCode.Forbidden, (await _c.Lead.PostAsync($"/api/topics/{id}/claim", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await _c.Member.PostAsync($"/api/topics/{id}/claim", null)).StatusCode);
-        await ApiClient.Json(await _c.PartyAdmin.PostAsync($"/api/topics/{id}/claim", null), HttpStatusCode.OK);
-        await ApiClient.Json(await _c.OtherPartyAdmin.PostAsync($"/api/topics/{id}/claim", null), HttpStatusCode.OK);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await _c.PartyAdmin.PostAsync($"/api/topics/{id}/claim", null)).StatusCode);
-        var closed = await ApiClient.Json(await _c.Committee.PostAsync($"/api/topics/{id}/close", null), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Forbidden, (await C.Lead.PostAsync($"/api/topics/{id}/claim", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await C.Member.PostAsync($"/api/topics/{id}/claim", null)).StatusCode);
+        await ApiClient.Json(await C.PartyAdmin.PostAsync($"/api/topics/{id}/claim", null), HttpStatusCode.OK);
+        await ApiClient.Json(await C.OtherPartyAdmin.PostAsync($"/api/topics/{id}/claim", null), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await C.PartyAdmin.PostAsync($"/api/topics/{id}/claim", null)).StatusCode);
+        var closed = await ApiClient.Json(await C.Committee.PostAsync($"/api/topics/{id}/close", null), HttpStatusCode.OK);
         Assert.Equal("closed", closed["state"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await _c.Users["jiusan.admin"].PostAsync($"/api/topics/{id}/claim", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await C.Users["jiusan.admin"].PostAsync($"/api/topics/{id}/claim", null)).StatusCode);
     }
 }
