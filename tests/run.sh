@@ -4,6 +4,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# PostgreSQL proves the shared-database behaviour; tests skip it (and say why) only when it cannot be had.
+if [ -z "${PROPOSALS_TEST_POSTGRES:-}" ]; then
+  if [ "$(id -u)" -eq 0 ] && PROPOSALS_TEST_POSTGRES=$(bash tests/infra/postgres.sh); then
+    export PROPOSALS_TEST_POSTGRES
+  else
+    echo "PostgreSQL could not be started here: its tests will be skipped" >&2
+  fi
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

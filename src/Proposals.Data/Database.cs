@@ -28,7 +28,9 @@ public sealed class Database
         Dialect = provider switch
         {
             DatabaseProvider.Sqlite => new SqliteDialect(),
-            _ => throw new NotSupportedException($"The {provider} provider is not built into this version; use Sqlite."),
+            DatabaseProvider.PostgreSql => new PostgresDialect(),
+            DatabaseProvider.SqlServer => new SqlServerDialect(),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };
         ConnectionString = provider == DatabaseProvider.Sqlite ? SqliteDialect.Normalise(connectionString) : connectionString;
     }
@@ -53,17 +55,27 @@ public sealed class Database
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction and commits it unless the work rolled it back; the transaction takes the write lock at once where the database has one.</summary>
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits it; the transaction takes the write lock at once where the database has one.</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return await InTransactionAsync<T>(async (connection, transaction) => (true, await work(connection, transaction)), cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction, and commits it only when the work says so (a stale version, say, rolls it back).</summary>
+    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<(bool Commit, T Result)>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await Dialect.BeginWriteTransactionAsync(connection, cancellationToken);
-        var result = await work(connection, transaction);
-        // The work may have rolled back on purpose (a stale version); a completed transaction has no connection.
-        if (transaction.Connection is not null)
+        var (commit, result) = await work(connection, transaction);
+        if (commit)
         {
             await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.RollbackAsync(cancellationToken);
         }
         return result;
     }

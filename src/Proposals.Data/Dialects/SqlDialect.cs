@@ -26,4 +26,7 @@ public abstract class SqlDialect
 
     /// <summary>Whether an exception is a unique or primary key violation.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>A condition that <paramref name="column"/> is one of the values of the array parameter <paramref name="parameter"/>.</summary>
+    public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
 }

@@ -1,6 +1,7 @@
+using System.Data.Common;
 using System.Reflection;
+using Dapper;
 using DbUp;
-using DbUp.Engine;
 using DbUp.Engine.Output;
 
 namespace Proposals.Data.Migrations;
@@ -8,17 +9,41 @@ namespace Proposals.Data.Migrations;
 /// <summary>The outcome of bringing a database up to date.</summary>
 public sealed record MigrationOutcome(bool Successful, IReadOnlyList<string> ScriptsApplied, string? Error);
 
-/// <summary>Applies the forward-only scripts of <c>db/&lt;provider&gt;/</c> in name order, each once, recorded in a journal table.</summary>
+/// <summary>
+/// Applies the forward-only scripts of <c>db/&lt;provider&gt;/</c> in name order, each once, recorded in a journal
+/// table. On the shared databases a session lock is held meanwhile, so hosts starting together migrate one at a time.
+/// </summary>
 public static class DatabaseMigrator
 {
+    // Any fixed number: it names the lock, and every host must use the same one.
+    private const long PostgresLockKey = 0x50524f504f53;
+    private const string SqlServerLockName = "proposals-migrations";
+
     public static MigrationOutcome Migrate(Database database, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        using var lockConnection = database.Provider == DatabaseProvider.Sqlite ? null : AcquireLock(database);
+        try
+        {
+            return Run(database, log);
+        }
+        finally
+        {
+            if (lockConnection is not null)
+            {
+                ReleaseLock(database, lockConnection);
+            }
+        }
+    }
+
+    private static MigrationOutcome Run(Database database, Action<string>? log)
+    {
         var folder = ScriptFolder(database.Provider);
         var builder = database.Provider switch
         {
             DatabaseProvider.Sqlite => DeployChanges.To.SqliteDatabase(database.ConnectionString),
-            _ => throw new NotSupportedException($"No migrations for {database.Provider}."),
+            DatabaseProvider.PostgreSql => DeployChanges.To.PostgresqlDatabase(database.ConnectionString),
+            _ => DeployChanges.To.SqlDatabase(database.ConnectionString),
         };
         var engine = builder
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith($"Proposals.Data.Scripts.{folder}.", StringComparison.Ordinal))
@@ -36,6 +61,45 @@ public static class DatabaseMigrator
             EnableWriteAheadLog(database);
         }
         return new MigrationOutcome(true, applied, null);
+    }
+
+    private static DbConnection AcquireLock(Database database)
+    {
+        var connection = database.Dialect.CreateConnection(database.ConnectionString);
+        connection.Open();
+        if (database.Provider == DatabaseProvider.PostgreSql)
+        {
+            // A session-level advisory lock: held until released or the session ends, even if this process dies mid-way.
+            connection.Execute("SELECT pg_advisory_lock(@key)", new { key = PostgresLockKey }, commandTimeout: 600);
+        }
+        else
+        {
+            // Session-owned so that it spans DbUp's own connections; a crash ends the session and frees it.
+            var result = connection.ExecuteScalar<int>(
+                """
+                DECLARE @result int;
+                EXEC @result = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 600000;
+                SELECT @result;
+                """, new { name = SqlServerLockName }, commandTimeout: 660);
+            if (result < 0)
+            {
+                connection.Dispose();
+                throw new TimeoutException($"Could not take the migration lock (sp_getapplock returned {result}).");
+            }
+        }
+        return connection;
+    }
+
+    private static void ReleaseLock(Database database, DbConnection connection)
+    {
+        if (database.Provider == DatabaseProvider.PostgreSql)
+        {
+            connection.Execute("SELECT pg_advisory_unlock(@key)", new { key = PostgresLockKey });
+        }
+        else
+        {
+            connection.Execute("EXEC sp_releaseapplock @Resource = @name, @LockOwner = 'Session'", new { name = SqlServerLockName });
+        }
     }
 
     /// <summary>The names of every script shipped for a provider, in the order they run.</summary>
@@ -65,9 +129,7 @@ public static class DatabaseMigrator
     {
         using var connection = database.Dialect.CreateConnection(database.ConnectionString);
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        command.ExecuteNonQuery();
+        connection.Execute("PRAGMA journal_mode=WAL;");
     }
 
     private sealed class Log(Action<string>? write) : IUpgradeLog

@@ -22,9 +22,9 @@ public sealed class NotificationStore(Database database)
     }
 
     // A notification reaches a user when it names their organisation (or their organisation's kind) and, if it names a role, one of theirs.
-    private const string ForViewer = """
+    private string ForViewer => $"""
         (n.organization_id = @OrganizationId OR (n.organization_id IS NULL AND n.organization_kind = @Kind))
-        AND (n.role IS NULL OR n.role IN @Roles)
+        AND (n.role IS NULL OR {database.Dialect.InList("n.role", "Roles")})
         """;
 
     public async Task<IReadOnlyList<InboxNotification>> ForViewerAsync(Viewer viewer, bool unreadOnly, int limit, CancellationToken cancellationToken)
@@ -40,7 +40,7 @@ public sealed class NotificationStore(Database database)
             ORDER BY n.id DESC
             {database.Dialect.Paging}
             """,
-            new { viewer.UserId, viewer.OrganizationId, Kind = OrganizationStore.KindText(viewer.OrganizationKind), Roles = viewer.Roles.DefaultIfEmpty("-").ToList(), Offset = 0, Limit = limit },
+            new { viewer.UserId, viewer.OrganizationId, Kind = OrganizationStore.KindText(viewer.OrganizationKind), Roles = viewer.Roles.DefaultIfEmpty("-").ToArray(), Offset = 0, Limit = limit },
             cancellationToken: cancellationToken));
         return rows.Select(r => new InboxNotification(r.Id, r.ProposalId, r.Kind, r.Title, r.Body, DateValues.Load(r.CreatedAt), r.ReadBy is not null)).ToList();
     }
@@ -61,7 +61,7 @@ public sealed class NotificationStore(Database database)
                     WHERE n.id = @id AND {ForViewer}
                       AND NOT EXISTS (SELECT 1 FROM notification_reads x WHERE x.notification_id = n.id AND x.user_id = @UserId)
                     """,
-                    new { id, viewer.UserId, viewer.OrganizationId, Kind = OrganizationStore.KindText(viewer.OrganizationKind), Roles = viewer.Roles.DefaultIfEmpty("-").ToList(), now = now.UtcDateTime },
+                    new { id, viewer.UserId, viewer.OrganizationId, Kind = OrganizationStore.KindText(viewer.OrganizationKind), Roles = viewer.Roles.DefaultIfEmpty("-").ToArray(), now = now.UtcDateTime },
                     transaction, cancellationToken: cancellationToken));
             }
             return marked;

@@ -195,7 +195,7 @@ public sealed class ProposalStore(Database database)
         var before = transition.Before ?? throw new ArgumentException("A transition of an existing proposal has a before state.", nameof(transition));
         var item = transition.After;
         var state = definition.State(item.State);
-        return await database.InTransactionAsync(async (connection, transaction) =>
+        return await database.InTransactionAsync<bool>(async (connection, transaction) =>
         {
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -214,8 +214,7 @@ public sealed class ProposalStore(Database database)
                 }, transaction, cancellationToken: cancellationToken));
             if (changed == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return false;
+                return (false, false);
             }
             if (!before.Assignments.SequenceEqual(item.Assignments))
             {
@@ -232,7 +231,7 @@ public sealed class ProposalStore(Database database)
                     new { idempotency.UserId, idempotency.Key, idempotency.RequestHash, ProposalId = before.Id, idempotency.StatusCode, idempotency.Body, Now = now.UtcDateTime },
                     transaction, cancellationToken: cancellationToken));
             }
-            return true;
+            return (true, true);
         }, cancellationToken);
     }
 
@@ -438,12 +437,12 @@ public sealed class ProposalStore(Database database)
         }
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ProposalRow>(new CommandDefinition(
-            """
+            $"""
             SELECT p.id AS Id, p.title AS Title, p.state AS State, p.stage AS Stage, p.is_open AS IsOpen, p.party_id AS PartyId, p.topic_id AS TopicId,
                    p.year AS Year, p.round AS Round, p.key_supervision AS KeySupervision, p.item_due_date AS ItemDueDate, p.version AS Version,
                    p.created_at AS CreatedAt, p.updated_at AS UpdatedAt
-            FROM proposals p WHERE p.id IN @ids
-            """, new { ids }, cancellationToken: cancellationToken));
+            FROM proposals p WHERE {database.Dialect.InList("p.id", "ids")}
+            """, new { ids = ids.ToArray() }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Id, r => new ProposalListItem(r.Id, r.Title, r.State, r.Stage, r.IsOpen, r.PartyId, r.TopicId, r.Year, r.Round,
             r.KeySupervision, r.ItemDueDate, null, r.Version, DateValues.Load(r.CreatedAt), DateValues.Load(r.UpdatedAt)));
     }

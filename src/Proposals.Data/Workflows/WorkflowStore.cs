@@ -28,7 +28,7 @@ public sealed class WorkflowStore(Database database)
     /// <summary>Publishes each definition not yet stored; refuses one whose version is stored with other content.</summary>
     public async Task<IReadOnlyList<PublishConflict>> PublishAsync(IReadOnlyList<WorkflowDefinition> definitions, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        return await database.InTransactionAsync(async (connection, transaction) =>
+        return await database.InTransactionAsync<IReadOnlyList<PublishConflict>>(async (connection, transaction) =>
         {
             var conflicts = new List<PublishConflict>();
             foreach (var definition in definitions)
@@ -52,11 +52,8 @@ public sealed class WorkflowStore(Database database)
                         $"version {definition.Version} of '{definition.Id}' was published before with different content; give the changed definition a new version number"));
                 }
             }
-            if (conflicts.Count > 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-            }
-            return conflicts;
+            // One conflicting file publishes nothing, so that a host never runs on half of a folder.
+            return (conflicts.Count == 0, conflicts);
         }, cancellationToken);
     }
 

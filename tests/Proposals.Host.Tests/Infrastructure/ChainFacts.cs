@@ -1,18 +1,39 @@
 namespace Proposals.Host.Tests.Infrastructure;
 
-/// <summary>A test class whose every test gets its own host, database and signed-in demo city.</summary>
-public abstract class ChainFacts : IAsyncLifetime
+/// <summary>
+/// A test class whose every test gets its own database, host and signed-in demo city. Each suite is written
+/// once and run on every database by a small subclass per provider; a database that cannot be had here skips.
+/// </summary>
+public abstract class ChainFacts(Func<TestDatabase> database) : IAsyncLifetime
 {
-    protected ProposalsHost Host { get; } = new();
+    private ProposalsHost? _host;
+
+    protected TestDatabase Database { get; } = database();
+
+    protected ProposalsHost Host => _host ?? throw new InvalidOperationException("The host starts in InitializeAsync.");
 
     protected Chain C { get; private set; } = null!;
 
-    public async Task InitializeAsync() => C = await Chain.StartAsync(Host);
+    public async Task InitializeAsync()
+    {
+        Skip.If(Database.Unavailable is not null, Database.Unavailable);
+        _host = new ProposalsHost(Database);
+        C = await Chain.StartAsync(_host);
+    }
 
     public Task DisposeAsync()
     {
-        C.Dispose();
-        Host.Dispose();
+        C?.Dispose();
+        _host?.Dispose();
+        Database.Dispose();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The test databases, by provider, for the subclasses that run each suite.</summary>
+public static class TestDatabases
+{
+    public static TestDatabase Sqlite() => new SqliteTestDatabase();
+
+    public static TestDatabase Postgres() => new PostgresTestDatabase();
 }

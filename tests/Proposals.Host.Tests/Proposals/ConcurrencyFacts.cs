@@ -3,9 +3,13 @@ using Proposals.Host.Tests.Infrastructure;
 
 namespace Proposals.Host.Tests.Proposals;
 
-public sealed class ConcurrencyFacts : ChainFacts
+public sealed class ConcurrencyFactsOnSqlite() : ConcurrencyFacts(TestDatabases.Sqlite);
+
+public sealed class ConcurrencyFactsOnPostgres() : ConcurrencyFacts(TestDatabases.Postgres);
+
+public abstract class ConcurrencyFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Two_clients_acting_on_the_same_version_one_wins_and_the_other_gets_409_with_the_current_state()
     {
         var id = await C.SubmittedAsync();
@@ -24,7 +28,7 @@ public sealed class ConcurrencyFacts : ChainFacts
         Assert.Equal(version + 1, Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_stale_version_is_refused_with_409_and_changes_nothing()
     {
         var id = await C.SubmittedAsync();
@@ -35,7 +39,7 @@ public sealed class ConcurrencyFacts : ChainFacts
         Assert.Equal(before, Host.RowCounts());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_replay_with_the_same_idempotency_key_returns_the_first_answer_and_adds_no_event()
     {
         var id = await C.SubmittedAsync();
@@ -55,7 +59,7 @@ public sealed class ConcurrencyFacts : ChainFacts
         Assert.Equal(events, Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id}"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Parallel_retries_with_one_idempotency_key_apply_the_action_once()
     {
         var id = await C.SubmittedAsync();
