@@ -35,6 +35,14 @@ public sealed class Database
         ConnectionString = provider == DatabaseProvider.Sqlite ? SqliteDialect.Normalise(connectionString) : connectionString;
     }
 
+    /// <summary>A database spelled by a dialect of the caller's choosing; tests use it to record what SQL Server would be sent.</summary>
+    internal Database(DatabaseProvider provider, string connectionString, SqlDialect dialect)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        Dialect = dialect;
+    }
+
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
     public SqlDialect Dialect { get; }

@@ -29,4 +29,11 @@ public abstract class SqlDialect
 
     /// <summary>A condition that <paramref name="column"/> is one of the values of the array parameter <paramref name="parameter"/>.</summary>
     public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
+    /// <summary>
+    /// Claims up to <c>@BatchSize</c> rows of <paramref name="table"/> that meet <paramref name="due"/>, oldest
+    /// <paramref name="orderBy"/> first, by setting <c>claimed_by = @Owner</c> and <c>claimed_until = @LeaseUntil</c>,
+    /// and returns <paramref name="columns"/> of the claimed rows. Two hosts claiming at once never get the same row.
+    /// </summary>
+    public abstract string ClaimBatch(string table, string due, string orderBy, IReadOnlyList<string> columns);
 }

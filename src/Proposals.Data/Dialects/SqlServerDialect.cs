@@ -16,6 +16,18 @@ public sealed class SqlServerDialect : SqlDialect
     public override string InsertReturningId(string table, string columns, string values) =>
         $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.id VALUES ({values})";
 
+    // READPAST skips rows another host has locked, UPDLOCK keeps the rows read for this update so no one else
+    // claims them between the read and the write, and ROWLOCK stops the engine escalating to page or table locks.
+    public override string ClaimBatch(string table, string due, string orderBy, IReadOnlyList<string> columns) => $"""
+        WITH batch AS (
+            SELECT TOP (@BatchSize) * FROM {table} WITH (READPAST, UPDLOCK, ROWLOCK)
+            WHERE {due}
+            ORDER BY {orderBy}
+        )
+        UPDATE batch SET claimed_by = @Owner, claimed_until = @LeaseUntil
+        OUTPUT {string.Join(", ", columns.Select(c => "INSERTED." + c.Trim()))};
+        """;
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException sql && sql.Errors.Cast<SqlError>().Any(e => DuplicateKeyErrors.Contains(e.Number));
 }

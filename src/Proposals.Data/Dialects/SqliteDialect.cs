@@ -22,6 +22,13 @@ public sealed class SqliteDialect : SqlDialect
         return Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
     }
 
+    // The write transaction holds the database's only write lock, so the inner SELECT cannot race another claimer.
+    public override string ClaimBatch(string table, string due, string orderBy, IReadOnlyList<string> columns) => $"""
+        UPDATE {table} SET claimed_by = @Owner, claimed_until = @LeaseUntil
+        WHERE id IN (SELECT id FROM {table} WHERE {due} ORDER BY {orderBy} LIMIT @BatchSize)
+        RETURNING {string.Join(", ", columns)}
+        """;
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: ConstraintError } sqlite
         && (sqlite.SqliteExtendedErrorCode is 2067 or 1555);
