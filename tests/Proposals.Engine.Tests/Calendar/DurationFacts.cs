@@ -31,6 +31,7 @@ public class DurationFacts
     [InlineData("3D")]
     [InlineData("3m")]
     [InlineData("--3d")]
+    [InlineData("3d\n")]
     [InlineData(null)]
     public void Refuses_anything_else(string? text)
     {
