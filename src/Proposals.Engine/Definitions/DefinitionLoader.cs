@@ -26,6 +26,8 @@ public static class DefinitionLoader
         AllowTrailingCommas = true,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // "tasks": null would otherwise reach the validator as a null list and throw instead of being reported.
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>Parses and validates <paramref name="json"/>, naming <paramref name="fileName"/> in every error.</summary>
