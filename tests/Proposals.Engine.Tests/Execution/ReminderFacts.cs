@@ -55,6 +55,22 @@ public class ReminderFacts
     }
 
     [Fact]
+    public void An_opinion_task_due_today_is_not_moved_by_later_actions_that_leave_the_deadline_alone()
+    {
+        var run = Scenario.InGovernmentReview();
+        run.Do(People.Government(), "adopt", """{ "leadDepartmentId": 20, "coDepartmentIds": [21], "dueDate": "2025-03-13" }""");
+        var opinion = run.OpenTask("opinion", Orgs.Jyj);
+
+        run.Now = new DateTimeOffset(2025, 3, 5, 10, 0, 0, Shanghai);
+        var signing = run.Do(People.Department(Orgs.Fgj), "sign");
+        var urging = run.Do(People.Supervisor(), "urge", """{ "message": "请教育局尽快提交协办意见" }""");
+
+        Assert.DoesNotContain(signing.ClosedTasks, c => c.TaskId == "opinion");
+        Assert.DoesNotContain(urging.ClosedTasks, c => c.TaskId == "opinion");
+        Assert.Same(opinion, run.OpenTask("opinion", Orgs.Jyj));
+    }
+
+    [Fact]
     public void Tasks_without_a_deadline_have_no_reminders()
     {
         var run = new Scenario();
