@@ -15,7 +15,8 @@ public enum DurationUnit
 /// <summary>A span written in a definition as <c>3wd</c>, <c>20d</c>, <c>2w</c> or <c>3mo</c>; a leading minus counts backwards.</summary>
 public readonly partial record struct Duration(int Amount, DurationUnit Unit)
 {
-    [GeneratedRegex("^(-?)([0-9]{1,4})(wd|d|w|mo)$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET $ also matches before a final newline, so "3d\n" would pass.
+    [GeneratedRegex(@"^(-?)([0-9]{1,4})(wd|d|w|mo)\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>Parses the definition spelling, or returns false with nothing else said; the loader names the place.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Proposals.Engine.Calendar;
+using Proposals.Engine.Execution;
 
 namespace Proposals.Engine.Definitions;
 
@@ -26,6 +27,8 @@ public static class DefinitionLoader
         AllowTrailingCommas = true,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // "tasks": null would otherwise reach the validator as a null list and throw instead of being reported.
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>Parses and validates <paramref name="json"/>, naming <paramref name="fileName"/> in every error.</summary>
@@ -239,6 +242,11 @@ internal static class DefinitionValidator
             if (field.Type == FieldTypes.Choice && field.Values.Count == 0)
             {
                 add($"{fieldPath}.values", "a choice needs its values");
+            }
+            // The engine compares an organisation's kind by name when acting; a misspelt kind would refuse every id.
+            if (field.Kind is not null && !Enum.GetNames<OrganizationKind>().Contains(field.Kind, StringComparer.OrdinalIgnoreCase))
+            {
+                add($"{fieldPath}.kind", $"unknown organisation kind '{field.Kind}'; expected one of {string.Join(", ", Enum.GetNames<OrganizationKind>().Select(n => n.ToLowerInvariant()))}");
             }
             if (field.MaxLength is <= 0)
             {

@@ -321,6 +321,8 @@ public static class WorkflowEngine
                 }
                 desired.AddRange(Assignees(task, after).Select(org => (task, org)));
             }
+            // Only a moved item or topic date reschedules: a due date clamped to today would otherwise slide a day with every later action.
+            var datesMoved = before.ItemDueDate != after.ItemDueDate || before.TopicDeadline != after.TopicDeadline;
             foreach (var open in before.OpenTasks)
             {
                 var match = desired.FirstOrDefault(d => d.Task.Id == open.TaskId && d.OrganizationId == open.OrganizationId);
@@ -328,7 +330,7 @@ public static class WorkflowEngine
                 {
                     closed.Add(new TaskClosing(open.Id, open.TaskId, open.OrganizationId, closeReason));
                 }
-                else if (match.Task.Deadline?.From is not null && DueDate(match.Task, after, match.OrganizationId) != open.DueDate)
+                else if (datesMoved && match.Task.Deadline?.From is not null && DueDate(match.Task, after, match.OrganizationId) != open.DueDate)
                 {
                     closed.Add(new TaskClosing(open.Id, open.TaskId, open.OrganizationId, "rescheduled"));
                 }
