@@ -22,6 +22,7 @@ public static class DatabaseMigrator
     public static MigrationOutcome Migrate(Database database, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        using var fileLock = database.Provider == DatabaseProvider.Sqlite ? AcquireFileLock(database) : null;
         using var lockConnection = database.Provider == DatabaseProvider.Sqlite ? null : AcquireLock(database);
         try
         {
@@ -88,6 +89,30 @@ public static class DatabaseMigrator
             }
         }
         return connection;
+    }
+
+    // SQLite has no named locks, and DbUp's journal is not safe against two processes migrating one new file,
+    // so processes sharing a file take turns on a lock file beside it.
+    private static FileStream? AcquireFileLock(Database database)
+    {
+        var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:")
+        {
+            return null;
+        }
+        var path = Path.GetFullPath(source) + ".migrate.lock";
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 
     private static void ReleaseLock(Database database, DbConnection connection)

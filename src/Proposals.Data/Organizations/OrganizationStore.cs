@@ -39,6 +39,19 @@ public sealed class OrganizationStore(Database database)
     /// <summary>Adds an organisation, or returns the id of the one with the same code.</summary>
     public async Task<long> EnsureAsync(string code, string name, OrganizationKind kind, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await TryEnsureAsync(code, name, kind, now, cancellationToken);
+        }
+        catch (Exception ex) when (database.IsUniqueViolation(ex))
+        {
+            // Another host added the same code between our look and our insert: it is there now.
+            return await TryEnsureAsync(code, name, kind, now, cancellationToken);
+        }
+    }
+
+    private async Task<long> TryEnsureAsync(string code, string name, OrganizationKind kind, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         var existing = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             "SELECT id FROM organizations WHERE code = @code", new { code }, cancellationToken: cancellationToken));

@@ -55,6 +55,19 @@ public sealed class UserStore(Database database)
     /// <summary>Creates a user with roles, or updates the existing one of that name to match.</summary>
     public async Task<long> UpsertAsync(string username, string displayName, long organizationId, string passwordHash, IReadOnlyList<string> roles, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await TryUpsertAsync(username, displayName, organizationId, passwordHash, roles, now, cancellationToken);
+        }
+        catch (Exception ex) when (database.IsUniqueViolation(ex))
+        {
+            // Another host created the same user a moment ago; the second pass updates it instead.
+            return await TryUpsertAsync(username, displayName, organizationId, passwordHash, roles, now, cancellationToken);
+        }
+    }
+
+    private async Task<long> TryUpsertAsync(string username, string displayName, long organizationId, string passwordHash, IReadOnlyList<string> roles, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
             var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(

@@ -28,6 +28,19 @@ public sealed class WorkflowStore(Database database)
     /// <summary>Publishes each definition not yet stored; refuses one whose version is stored with other content.</summary>
     public async Task<IReadOnlyList<PublishConflict>> PublishAsync(IReadOnlyList<WorkflowDefinition> definitions, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await TryPublishAsync(definitions, now, cancellationToken);
+        }
+        catch (Exception ex) when (database.IsUniqueViolation(ex))
+        {
+            // Another host published the same version a moment ago; looking again compares against what it stored.
+            return await TryPublishAsync(definitions, now, cancellationToken);
+        }
+    }
+
+    private async Task<IReadOnlyList<PublishConflict>> TryPublishAsync(IReadOnlyList<WorkflowDefinition> definitions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         return await database.InTransactionAsync<IReadOnlyList<PublishConflict>>(async (connection, transaction) =>
         {
             var conflicts = new List<PublishConflict>();

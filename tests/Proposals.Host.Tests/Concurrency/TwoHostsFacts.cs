@@ -3,19 +3,20 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Proposals.Host.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Proposals.Host.Tests.Concurrency;
 
-public sealed class TwoHostsFactsOnPostgres() : TwoHostsFacts(TestDatabases.Postgres);
+public sealed class TwoHostsFactsOnPostgres(ITestOutputHelper output) : TwoHostsFacts(TestDatabases.Postgres, output);
 
-public sealed class TwoHostsFactsOnSqlite() : TwoHostsFacts(TestDatabases.Sqlite);
+public sealed class TwoHostsFactsOnSqlite(ITestOutputHelper output) : TwoHostsFacts(TestDatabases.Sqlite, output);
 
 /// <summary>
 /// Two hosts on one database, started together, with twenty clients acting on the same fifty proposals at once.
 /// Whatever interleaving happens, every history must stay a valid path of the workflow with no gap and no
 /// action applied twice.
 /// </summary>
-public abstract class TwoHostsFacts(Func<TestDatabase> database) : IDisposable
+public abstract class TwoHostsFacts(Func<TestDatabase> database, ITestOutputHelper output) : IDisposable
 {
     private const int ProposalCount = 50;
     private const int ClientCount = 20;
@@ -91,6 +92,7 @@ public abstract class TwoHostsFacts(Func<TestDatabase> database) : IDisposable
             }
         })));
 
+        output.WriteLine($"{stopwatch.Elapsed.TotalSeconds:F1} s: {string.Join(", ", outcomes.Select(o => $"{(int)o.Key}×{o.Value}"))}, {applied.Count} actions applied");
         Assert.True(outcomes.GetValueOrDefault(HttpStatusCode.OK) > 50, $"too few actions succeeded to prove anything: {string.Join(", ", outcomes)}");
         Assert.Equal(applied.Count, hostA.Scalar("SELECT COUNT(*) FROM audit_events") - eventsBefore);
 

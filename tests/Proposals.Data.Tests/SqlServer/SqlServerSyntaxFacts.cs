@@ -1,0 +1,184 @@
+using System.Text.Json.Nodes;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Proposals.Data.Calendar;
+using Proposals.Data.Migrations;
+using Proposals.Data.Organizations;
+using Proposals.Data.Proposals;
+using Proposals.Data.Reminders;
+using Proposals.Data.Topics;
+using Proposals.Data.Workflows;
+using Proposals.Engine.Calendar;
+using Proposals.Engine.Definitions;
+using Proposals.Engine.Execution;
+
+namespace Proposals.Data.Tests.SqlServer;
+
+/// <summary>
+/// No SQL Server runs on the build machines, so every script in db/sqlserver and every statement the stores send
+/// through the SQL Server dialect is parsed with SQL Server's own parser; a broken one fails with its text.
+/// </summary>
+public sealed class SqlServerSyntaxFacts
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Every_sql_server_migration_script_parses()
+    {
+        var scripts = DatabaseMigrator.ScriptNames(DatabaseProvider.SqlServer);
+        Assert.NotEmpty(scripts);
+        Assert.Equal(DatabaseMigrator.ScriptNames(DatabaseProvider.Sqlite).Count, scripts.Count);
+        foreach (var name in scripts)
+        {
+            AssertParses(name, DatabaseMigrator.ScriptText(name));
+        }
+    }
+
+    [Fact]
+    public void Sql_server_scripts_create_the_same_tables_and_columns_as_sqlite()
+    {
+        static SortedSet<string> Columns(string script) => new(
+            System.Text.RegularExpressions.Regex.Matches(script, @"CREATE TABLE (\w+) \((.*?)\n\);", System.Text.RegularExpressions.RegexOptions.Singleline)
+                .SelectMany(m => m.Groups[2].Value.Split('\n')
+                    .Select(line => line.Trim())
+                    .Where(line => line.Length > 0 && !line.StartsWith("PRIMARY KEY", StringComparison.Ordinal) && !line.StartsWith("FOREIGN KEY", StringComparison.Ordinal) && !line.StartsWith("UNIQUE", StringComparison.Ordinal) && !line.StartsWith("--", StringComparison.Ordinal))
+                    .Select(line => $"{m.Groups[1].Value}.{line.Split(' ')[0]}")),
+            StringComparer.Ordinal);
+        string All(DatabaseProvider provider) => string.Concat(DatabaseMigrator.ScriptNames(provider).Select(DatabaseMigrator.ScriptText));
+        var sqlite = Columns(All(DatabaseProvider.Sqlite));
+        Assert.Equal(sqlite, Columns(All(DatabaseProvider.SqlServer)));
+        Assert.Equal(sqlite, Columns(All(DatabaseProvider.PostgreSql)));
+    }
+
+    [Fact]
+    public async Task Every_statement_the_stores_send_to_sql_server_parses()
+    {
+        var statements = new List<string>();
+        var database = new Database(DatabaseProvider.SqlServer, "Server=recording", new RecordingSqlServerDialect(statements));
+        var ct = CancellationToken.None;
+
+        var organizations = new OrganizationStore(database);
+        await organizations.ListAsync(ct);
+        await organizations.EnsureAsync("fgj", "发改局", OrganizationKind.Department, Now, ct);
+
+        var users = new UserStore(database);
+        await users.FindByNameAsync("admin", ct);
+        await users.FindByIdAsync(1, ct);
+        await users.UpsertAsync("admin", "管理员", 1, "hash", ["admin", "supervisor"], Now, ct);
+        await users.IssueTokenAsync(1, Now, TimeSpan.FromHours(1), ct);
+        await users.FindByTokenAsync("token", Now, ct);
+        await users.RevokeTokenAsync("token", Now, ct);
+
+        var calendar = new CalendarStore(database);
+        await calendar.LoadAsync(ct);
+        await calendar.ListAsync(2026, ct);
+        await calendar.SaveAsync([new CalendarDay(new DateOnly(2026, 10, 1), false, "国庆节")], ct);
+
+        var definition = ShippedDefinition();
+        var workflows = new WorkflowStore(database);
+        await workflows.PublishAsync([definition], Now, ct);
+        await workflows.LoadAllAsync(ct);
+
+        var topics = new TopicStore(database);
+        await topics.CreateAsync("课题", "说明", 2026, new DateOnly(2026, 6, 30), [2, 3], 1, Now, ct);
+        await topics.ListAsync(2026, ct);
+        await topics.ListAsync(null, ct);
+        await topics.FindAsync(1, ct);
+        await topics.ClaimAsync(1, 2, new DateOnly(2026, 3, 2), Now, ct);
+        await topics.CloseAsync(1, Now, ct);
+
+        var proposals = new ProposalStore(database);
+        var (start, adopt) = Transitions(definition);
+        await proposals.CreateAsync(definition, start, "摘要", "正文", 2026, Now, ct);
+        await proposals.ApplyAsync(definition, adopt, new IdempotencyRecord(1, "key", "hash", 200, ""), Now, ct);
+        await proposals.FindIdempotentAsync(1, "key", ct);
+        foreach (var viewer in Viewers())
+        {
+            await proposals.FindAsync(1, viewer, ct);
+            await proposals.ListAsync(viewer, new ProposalQuery(), Now, ct);
+            await proposals.ListAsync(viewer, new ProposalQuery("implementation", "implementation", true, 11, "50%_off", 2026, true, 2, 50), Now, ct);
+            await proposals.ListAsync(viewer, new ProposalQuery(Overdue: false), Now, ct);
+            await proposals.TasksDueBeforeAsync(viewer, Now, ct);
+        }
+        await proposals.OpenTasksAsync(1, ct);
+        await proposals.HistoryAsync(1, ct);
+        await proposals.TasksOfOrganizationAsync(11, ct);
+        await proposals.SummariesAsync([1, 2, 3], ct);
+
+        var notifications = new NotificationStore(database);
+        await notifications.ForViewerAsync(Viewers()[0], unreadOnly: true, 20, ct);
+        await notifications.ForViewerAsync(Viewers()[1], unreadOnly: false, 20, ct);
+        await notifications.MarkReadAsync(Viewers()[0], [1, 2], Now, ct);
+
+        var reminders = new ReminderStore(database);
+        await reminders.ClaimDueAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
+        await reminders.MarkSentAsync(1, "host-a", Now, ct);
+        var outbox = new OutboxStore(database);
+        await outbox.ClaimDueAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
+        await outbox.MarkDeliveredAsync(1, "host-a", Now, ct);
+        await outbox.MarkFailedAsync(1, "host-a", "smtp down", Now.AddMinutes(5), 5, ct);
+
+        Assert.True(statements.Count > 60, $"only {statements.Count} statements were recorded");
+        foreach (var statement in statements.Distinct())
+        {
+            AssertParses("statement", statement);
+        }
+    }
+
+    private static void AssertParses(string name, string sql)
+    {
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(sql);
+        parser.Parse(reader, out var errors);
+        Assert.True(errors.Count == 0,
+            $"{name} does not parse as T-SQL:\n{string.Join("\n", errors.Select(e => $"  line {e.Line}, column {e.Column}: {e.Message}"))}\n--- text ---\n{sql}");
+    }
+
+    private static List<Viewer> Viewers() =>
+    [
+        new(1, 2, OrganizationKind.Party, ["party-admin"]),
+        new(2, 11, OrganizationKind.Department, ["department"]),
+        new(3, 30, OrganizationKind.Supervision, ["supervisor"]),
+    ];
+
+    private static WorkflowDefinition ShippedDefinition()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, "workflows", "proposal-chain.json");
+            if (File.Exists(file))
+            {
+                return DefinitionLoader.Parse("proposal-chain.json", File.ReadAllText(file)).Definition!;
+            }
+        }
+        throw new InvalidOperationException("workflows/proposal-chain.json not found");
+    }
+
+    // A start and an adopt of a submitted item: together they write every kind of row a transition writes.
+    private static (Transition Start, Transition Adopt) Transitions(WorkflowDefinition definition)
+    {
+        var organizations = new Dictionary<long, OrganizationInfo>
+        {
+            [2] = new(2, "minmeng", "民盟市委会", OrganizationKind.Party, "Asia/Shanghai", true),
+            [10] = new(10, "zfb", "市政府办", OrganizationKind.Government, "Asia/Shanghai", true),
+            [11] = new(11, "fgj", "发改局", OrganizationKind.Department, "Asia/Shanghai", true),
+            [12] = new(12, "jyj", "教育局", OrganizationKind.Department, "Asia/Shanghai", true),
+        };
+        var context = new EngineContext(Now, WorkingCalendar.WeekendsOnly, organizations);
+        var member = new Actor(1, "minmeng.member", "党员", 2, new HashSet<string> { Roles.PartyMember });
+        var start = WorkflowEngine.Start(definition, member, new NewProposal(2, null, null, "标题", "摘要", "正文"), context).Transition!;
+        var submitted = start.After with
+        {
+            Id = 1,
+            State = "government-review",
+            Version = 3,
+            OpenTasks = [new OpenTask(7, "decide", 10, new DateOnly(2026, 3, 30), Now)],
+        };
+        var government = new Actor(2, "zfb.reviewer", "审阅人", 10, new HashSet<string> { Roles.Government });
+        var data = JsonNode.Parse("""{"leadDepartmentId": 11, "coDepartmentIds": [12]}""")!.AsObject();
+        var adopt = WorkflowEngine.Apply(definition, submitted, government, "adopt", data, "同意", context).Transition!;
+        Assert.NotEmpty(adopt.ClosedTasks);
+        Assert.NotEmpty(adopt.OpenedTasks.SelectMany(t => t.Reminders));
+        Assert.NotEmpty(adopt.Notifications);
+        return (start, adopt);
+    }
+}
