@@ -1,7 +1,10 @@
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
 using DbUp;
 using DbUp.Engine;
 using DbUp.Engine.Output;
+using Microsoft.Data.Sqlite;
 
 namespace Proposals.Data.Migrations;
 
@@ -14,6 +17,13 @@ public static class DatabaseMigrator
     public static MigrationOutcome Migrate(Database database, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        // DbUp reads the journal, then runs what it lacks: a second migrator between those steps would run a script twice
+        // and fail. So, like Hangfire's installer under sp_getapplock, one migrator per database at a time.
+        using var exclusive = MigrationLock.TryAcquire(database, TimeSpan.FromMinutes(5));
+        if (exclusive is null)
+        {
+            return new MigrationOutcome(false, [], "another migration of this database has been running for more than 5 minutes");
+        }
         var folder = ScriptFolder(database.Provider);
         var builder = database.Provider switch
         {
@@ -68,6 +78,41 @@ public static class DatabaseMigrator
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;";
         command.ExecuteNonQuery();
+    }
+
+    // SQLite has no lock a DbUp connection could hold for the whole upgrade without blocking itself, so the lock is a
+    // machine-wide mutex named after the database file: every process that can open the file can see it.
+    private sealed class MigrationLock(Mutex? mutex) : IDisposable
+    {
+        public static MigrationLock? TryAcquire(Database database, TimeSpan timeout)
+        {
+            var builder = new SqliteConnectionStringBuilder(database.ConnectionString);
+            if (database.Provider != DatabaseProvider.Sqlite || builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:")
+            {
+                return new MigrationLock(null);
+            }
+            var file = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(builder.DataSource))));
+            var mutex = new Mutex(false, $"Global\\proposals-migrate-{file}");
+            try
+            {
+                if (!mutex.WaitOne(timeout))
+                {
+                    mutex.Dispose();
+                    return null;
+                }
+            }
+            catch (AbandonedMutexException)
+            {
+                // A migrator died holding the lock; its script transaction rolled back with it, and the lock is now ours.
+            }
+            return new MigrationLock(mutex);
+        }
+
+        public void Dispose()
+        {
+            mutex?.ReleaseMutex();
+            mutex?.Dispose();
+        }
     }
 
     private sealed class Log(Action<string>? write) : IUpgradeLog
