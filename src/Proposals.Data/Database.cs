@@ -53,14 +53,19 @@ public sealed class Database
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction and commits it; the transaction takes the write lock at once where the database has one.</summary>
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits it unless the work rolled it back; the transaction takes the write lock at once where the database has one.</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await Dialect.BeginWriteTransactionAsync(connection, cancellationToken);
         var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
+        // The work may have rolled back to refuse a write (a stale version, a publish conflict); committing a completed
+        // transaction throws. ADO.NET providers clear a transaction's Connection once it has completed.
+        if (transaction.Connection is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         return result;
     }
 
