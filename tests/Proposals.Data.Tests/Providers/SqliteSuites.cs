@@ -1,6 +1,7 @@
 using Proposals.Data.Tests.Calendar;
 using Proposals.Data.Tests.Migrations;
 using Proposals.Data.Tests.Organizations;
+using Proposals.Data.Tests.Proposals;
 using Proposals.Data.Tests.Topics;
 using Proposals.Data.Tests.Workflows;
 
@@ -19,3 +20,7 @@ public sealed class SqliteCalendarStoreFacts(SqliteProvider provider) : Calendar
 public sealed class SqliteWorkflowStoreFacts(SqliteProvider provider) : WorkflowStoreFacts(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteTopicStoreFacts(SqliteProvider provider) : TopicStoreFacts(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteProposalStoreFacts(SqliteProvider provider) : ProposalStoreFacts(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteProposalQueryFacts(SqliteProvider provider) : ProposalQueryFacts(provider), IClassFixture<SqliteProvider>;
