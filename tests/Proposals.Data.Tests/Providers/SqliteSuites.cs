@@ -24,3 +24,7 @@ public sealed class SqliteTopicStoreFacts(SqliteProvider provider) : TopicStoreF
 public sealed class SqliteProposalStoreFacts(SqliteProvider provider) : ProposalStoreFacts(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteProposalQueryFacts(SqliteProvider provider) : ProposalQueryFacts(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteNotificationStoreFacts(SqliteProvider provider) : NotificationStoreFacts(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteProposalConcurrencyFacts(SqliteProvider provider) : ProposalConcurrencyFacts(provider), IClassFixture<SqliteProvider>;
