@@ -49,5 +49,24 @@ public abstract class OrganizationStoreFacts(IDatabaseProvider provider) : Store
         Assert.NotEqual(a, b);
     }
 
+    [Fact]
+    public async Task EnsureAsync_of_one_code_by_parallel_callers_gives_them_all_one_id()
+    {
+        var store = new OrganizationStore(Database);
+        var code = Unique("zfb");
+        using var start = new ManualResetEventSlim();
+        var callers = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
+        {
+            start.Wait();
+            return store.EnsureAsync(code, $"政府办 {code}", OrganizationKind.Government, Now, CancellationToken.None).GetAwaiter().GetResult();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+        start.Set();
+
+        var ids = await Task.WhenAll(callers);
+
+        Assert.Single(ids.Distinct());
+        Assert.Single(await store.ListAsync(CancellationToken.None), o => o.Code == code);
+    }
+
     private static string Unique(string code) => $"{code}-{Guid.NewGuid():N}"[..(code.Length + 9)];
 }
