@@ -46,9 +46,18 @@ public sealed class OrganizationStore(Database database)
         {
             return id;
         }
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            database.Dialect.InsertReturningId("organizations", "code, name, kind, time_zone, active, created_at", "@code, @name, @kind, 'Asia/Shanghai', @active, @now"),
-            new { code, name, kind = KindText(kind), active = true, now = now.UtcDateTime }, cancellationToken: cancellationToken));
+        try
+        {
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                database.Dialect.InsertReturningId("organizations", "code, name, kind, time_zone, active, created_at", "@code, @name, @kind, 'Asia/Shanghai', @active, @now"),
+                new { code, name, kind = KindText(kind), active = true, now = now.UtcDateTime }, cancellationToken: cancellationToken));
+        }
+        catch (Exception ex) when (database.IsUniqueViolation(ex))
+        {
+            // Another caller added the code between our look-up and our insert; theirs is the one.
+            return await connection.QuerySingleAsync<long>(new CommandDefinition(
+                "SELECT id FROM organizations WHERE code = @code", new { code }, cancellationToken: cancellationToken));
+        }
     }
 
     public static string KindText(OrganizationKind kind) => kind.ToString().ToLowerInvariant();
