@@ -54,6 +54,25 @@ public abstract class UserStoreFacts(IDatabaseProvider provider) : StoreFacts(pr
     }
 
     [Fact]
+    public async Task UpsertAsync_of_one_username_by_parallel_callers_gives_one_user_with_one_set_of_roles()
+    {
+        var (store, organization, name) = await ArrangeAsync();
+        using var start = new ManualResetEventSlim();
+        var callers = Enumerable.Range(0, 8).Select(i => Task.Factory.StartNew(() =>
+        {
+            start.Wait();
+            return store.UpsertAsync(name, "张三", organization, "hash", [Roles.PartyMember, Roles.PartyAdmin], Now, CancellationToken.None).GetAwaiter().GetResult();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+        start.Set();
+
+        var ids = await Task.WhenAll(callers);
+
+        var id = Assert.Single(ids.Distinct());
+        Assert.Equal([Roles.PartyAdmin, Roles.PartyMember], (await store.FindByIdAsync(id, CancellationToken.None))!.Roles);
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM users WHERE username = @name", new { name }));
+    }
+
+    [Fact]
     public async Task FindByNameAsync_of_an_unknown_name_returns_null()
     {
         var (store, _, name) = await ArrangeAsync();

@@ -177,6 +177,19 @@ public abstract class ProposalQueryFacts(IDatabaseProvider provider) : StoreFact
     }
 
     [Fact]
+    public async Task ListAsync_filters_by_year_and_by_key_supervision()
+    {
+        var (city, adoptedA, draftA, adoptedB) = await SceneAsync();
+        var nextYear = (await city.DraftAsync(city.PartyAMember, "明年的建议", new DateTimeOffset(2026, 3, 2, 2, 0, 0, TimeSpan.Zero))).Id;
+        await city.ActAsync(city.Supervisor, adoptedB, "flag-key", Monday.AddDays(8));
+
+        Assert.Equal([nextYear], await IdsAsync(city, city.Committee, new ProposalQuery(Year: 2026)));
+        Assert.Equal([adoptedB, draftA, adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(Year: 2025)));
+        Assert.Equal([adoptedB], await IdsAsync(city, city.Committee, new ProposalQuery(KeySupervision: true)));
+        Assert.Equal([nextYear, draftA, adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(KeySupervision: false)));
+    }
+
+    [Fact]
     public async Task ListAsync_items_carry_state_stage_version_deadlines_and_the_next_due_date()
     {
         var (city, adoptedA, _, _) = await SceneAsync();

@@ -81,6 +81,26 @@ public abstract class TopicStoreFacts(IDatabaseProvider provider) : StoreFacts(p
     }
 
     [Fact]
+    public async Task ClaimAsync_by_one_party_in_parallel_records_one_claim()
+    {
+        var (store, committee, partyA, _) = await ArrangeAsync();
+        var id = await store.CreateAsync("养老服务", "", 2025, Deadline, [], committee, Now, CancellationToken.None);
+        using var start = new ManualResetEventSlim();
+        var claims = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
+        {
+            start.Wait();
+            return store.ClaimAsync(id, partyA, Today, Now, CancellationToken.None).GetAwaiter().GetResult();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+        start.Set();
+
+        var refusals = await Task.WhenAll(claims);
+
+        Assert.Equal(1, refusals.Count(r => r == ClaimRefusal.None));
+        Assert.All(refusals.Where(r => r != ClaimRefusal.None), r => Assert.Equal(ClaimRefusal.AlreadyClaimed, r));
+        Assert.Single((await store.FindAsync(id, CancellationToken.None))!.Parties);
+    }
+
+    [Fact]
     public async Task ClaimAsync_refuses_a_closed_topic()
     {
         var (store, committee, partyA, _) = await ArrangeAsync();
