@@ -86,8 +86,12 @@ public static class DatabaseMigrator
     {
         public static MigrationLock? TryAcquire(Database database, TimeSpan timeout)
         {
+            if (database.Provider != DatabaseProvider.Sqlite)
+            {
+                return new MigrationLock(null);
+            }
             var builder = new SqliteConnectionStringBuilder(database.ConnectionString);
-            if (database.Provider != DatabaseProvider.Sqlite || builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:")
+            if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:")
             {
                 return new MigrationLock(null);
             }
