@@ -1,0 +1,135 @@
+using Dapper;
+using Proposals.Data.Migrations;
+using Proposals.Data.Tests.Providers;
+
+namespace Proposals.Data.Tests.Migrations;
+
+public abstract class MigrationFacts(IDatabaseProvider provider)
+{
+    private static readonly string[] Tables =
+    [
+        "organizations", "users", "user_roles", "access_tokens", "calendar_days", "workflow_definitions", "topics", "topic_parties",
+        "proposals", "proposal_departments", "tasks", "reminders", "notifications", "notification_reads", "audit_events", "idempotency_keys",
+    ];
+
+    [SkippableFact]
+    public async Task Migrate_applies_every_script_to_a_new_database()
+    {
+        var database = await provider.CreateEmptyDatabaseAsync();
+        try
+        {
+            var outcome = DatabaseMigrator.Migrate(database);
+
+            Assert.True(outcome.Successful, outcome.Error);
+            Assert.Null(outcome.Error);
+            var shipped = DatabaseMigrator.ScriptNames(provider.Provider);
+            Assert.Contains(shipped, name => name.EndsWith(".0001_create_schema.sql", StringComparison.Ordinal));
+            Assert.Equal(shipped, outcome.ScriptsApplied);
+            Assert.Equal(Tables.Order(StringComparer.Ordinal), await TablesAsync(database));
+        }
+        finally
+        {
+            await provider.DropAsync(database);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Migrate_again_applies_nothing_and_succeeds()
+    {
+        var database = await provider.CreateEmptyDatabaseAsync();
+        try
+        {
+            Assert.True(DatabaseMigrator.Migrate(database).Successful);
+
+            var again = DatabaseMigrator.Migrate(database);
+
+            Assert.True(again.Successful, again.Error);
+            Assert.Empty(again.ScriptsApplied);
+            Assert.Equal(DatabaseMigrator.ScriptNames(provider.Provider).Count, await JournalCountAsync(database));
+        }
+        finally
+        {
+            await provider.DropAsync(database);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Two_migrations_started_together_on_a_new_database_both_succeed_and_apply_each_script_once()
+    {
+        var database = await provider.CreateEmptyDatabaseAsync();
+        try
+        {
+            using var start = new ManualResetEventSlim();
+            var runs = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            {
+                start.Wait();
+                return DatabaseMigrator.Migrate(database);
+            })).ToList();
+            start.Set();
+            var outcomes = await Task.WhenAll(runs);
+
+            Assert.All(outcomes, outcome => Assert.True(outcome.Successful, outcome.Error));
+            var shipped = DatabaseMigrator.ScriptNames(provider.Provider);
+            Assert.Equal(shipped.Order(StringComparer.Ordinal), outcomes.SelectMany(o => o.ScriptsApplied).Order(StringComparer.Ordinal));
+            Assert.Equal(shipped.Count, await JournalCountAsync(database));
+            Assert.Equal(Tables.Order(StringComparer.Ordinal), await TablesAsync(database));
+        }
+        finally
+        {
+            await provider.DropAsync(database);
+        }
+    }
+
+    // A migrator that reads the journal just before another commits the same script would run it a second time and fail;
+    // starting eight a few milliseconds apart puts some pair in that window in most rounds.
+    [SkippableFact]
+    public async Task Migrations_started_a_few_milliseconds_apart_all_succeed_and_apply_each_script_once()
+    {
+        const int Rounds = 10;
+        const int Migrators = 8;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var database = await provider.CreateEmptyDatabaseAsync();
+            try
+            {
+                var outcomes = new MigrationOutcome[Migrators];
+                using var start = new ManualResetEventSlim();
+                var threads = Enumerable.Range(0, Migrators).Select(i => new Thread(() =>
+                {
+                    start.Wait();
+                    Thread.Sleep(i * 4);
+                    outcomes[i] = DatabaseMigrator.Migrate(database);
+                })).ToList();
+                threads.ForEach(t => t.Start());
+                start.Set();
+                threads.ForEach(t => t.Join());
+
+                Assert.All(outcomes, outcome => Assert.True(outcome.Successful, $"round {round}: {outcome.Error}"));
+                Assert.Equal(DatabaseMigrator.ScriptNames(provider.Provider).Count, outcomes.Sum(o => o.ScriptsApplied.Count));
+                Assert.Equal(DatabaseMigrator.ScriptNames(provider.Provider).Count, await JournalCountAsync(database));
+            }
+            finally
+            {
+                await provider.DropAsync(database);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> TablesAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var names = await connection.QueryAsync<string>(database.Provider switch
+        {
+            DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
+            _ => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+        });
+        return names.Where(n => !n.Equals("SchemaVersions", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+    }
+
+    // DbUp's journal: one row per script it ran.
+    private static async Task<long> JournalCountAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM SchemaVersions");
+    }
+}
