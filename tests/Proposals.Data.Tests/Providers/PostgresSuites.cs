@@ -2,6 +2,7 @@ using Proposals.Data.Tests.Calendar;
 using Proposals.Data.Tests.Migrations;
 using Proposals.Data.Tests.Organizations;
 using Proposals.Data.Tests.Proposals;
+using Proposals.Data.Tests.Reminders;
 using Proposals.Data.Tests.Topics;
 using Proposals.Data.Tests.Workflows;
 
@@ -28,3 +29,5 @@ public sealed class PostgresProposalQueryFacts(PostgresProvider provider) : Prop
 public sealed class PostgresNotificationStoreFacts(PostgresProvider provider) : NotificationStoreFacts(provider), IClassFixture<PostgresProvider>;
 
 public sealed class PostgresProposalConcurrencyFacts(PostgresProvider provider) : ProposalConcurrencyFacts(provider), IClassFixture<PostgresProvider>;
+
+public sealed class PostgresClaimFacts(PostgresProvider provider) : ClaimFacts(provider), IClassFixture<PostgresProvider>;

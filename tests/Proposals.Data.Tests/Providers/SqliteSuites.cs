@@ -2,6 +2,7 @@ using Proposals.Data.Tests.Calendar;
 using Proposals.Data.Tests.Migrations;
 using Proposals.Data.Tests.Organizations;
 using Proposals.Data.Tests.Proposals;
+using Proposals.Data.Tests.Reminders;
 using Proposals.Data.Tests.Topics;
 using Proposals.Data.Tests.Workflows;
 
@@ -28,3 +29,5 @@ public sealed class SqliteProposalQueryFacts(SqliteProvider provider) : Proposal
 public sealed class SqliteNotificationStoreFacts(SqliteProvider provider) : NotificationStoreFacts(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteProposalConcurrencyFacts(SqliteProvider provider) : ProposalConcurrencyFacts(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteClaimFacts(SqliteProvider provider) : ClaimFacts(provider), IClassFixture<SqliteProvider>;

@@ -9,6 +9,8 @@ namespace Proposals.Host.Tests.Concurrency;
 
 public sealed class TwoHostsFactsOnPostgres(ITestOutputHelper output) : TwoHostsFacts(TestDatabases.Postgres, output);
 
+public sealed class TwoHostsFactsOnSqlServer(ITestOutputHelper output) : TwoHostsFacts(TestDatabases.SqlServer, output);
+
 public sealed class TwoHostsFactsOnSqlite(ITestOutputHelper output) : TwoHostsFacts(TestDatabases.Sqlite, output);
 
 /// <summary>

@@ -36,4 +36,6 @@ public static class TestDatabases
     public static TestDatabase Sqlite() => new SqliteTestDatabase();
 
     public static TestDatabase Postgres() => new PostgresTestDatabase();
+
+    public static TestDatabase SqlServer() => new SqlServerTestDatabase();
 }

@@ -122,3 +122,50 @@ public sealed class PostgresTestDatabase : TestDatabase
         admin.Execute($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
     }
 }
+
+/// <summary>
+/// A new database on the SQL Server named by PROPOSALS_TEST_SQLSERVER (a connection string whose login may create
+/// databases), dropped afterwards. No SQL Server runs on the build machines, so without the variable tests skip.
+/// </summary>
+public sealed class SqlServerTestDatabase : TestDatabase
+{
+    public const string Variable = "PROPOSALS_TEST_SQLSERVER";
+
+    private readonly string _name = "proposals_test_" + Guid.NewGuid().ToString("N");
+    private bool _created;
+
+    public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+
+    public override string? Unavailable => string.IsNullOrWhiteSpace(Admin)
+        ? $"{Variable} is not set: no SQL Server runs on this machine (set it to a connection string to run this suite)"
+        : null;
+
+    private static string? Admin => Environment.GetEnvironmentVariable(Variable);
+
+    public override string ConnectionString
+    {
+        get
+        {
+            if (!_created)
+            {
+                using var admin = new Microsoft.Data.SqlClient.SqlConnection(Admin);
+                admin.Open();
+                admin.Execute($"CREATE DATABASE [{_name}]");
+                _created = true;
+            }
+            return new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(Admin) { InitialCatalog = _name }.ToString();
+        }
+    }
+
+    public override void Dispose()
+    {
+        if (!_created)
+        {
+            return;
+        }
+        Microsoft.Data.SqlClient.SqlConnection.ClearAllPools();
+        using var admin = new Microsoft.Data.SqlClient.SqlConnection(Admin);
+        admin.Open();
+        admin.Execute($"ALTER DATABASE [{_name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_name}]");
+    }
+}

@@ -7,6 +7,8 @@ public sealed class BadInputFactsOnSqlite() : BadInputFacts(TestDatabases.Sqlite
 
 public sealed class BadInputFactsOnPostgres() : BadInputFacts(TestDatabases.Postgres);
 
+public sealed class BadInputFactsOnSqlServer() : BadInputFacts(TestDatabases.SqlServer);
+
 public abstract class BadInputFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
     [SkippableTheory]

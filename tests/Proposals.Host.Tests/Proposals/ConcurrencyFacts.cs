@@ -7,6 +7,8 @@ public sealed class ConcurrencyFactsOnSqlite() : ConcurrencyFacts(TestDatabases.
 
 public sealed class ConcurrencyFactsOnPostgres() : ConcurrencyFacts(TestDatabases.Postgres);
 
+public sealed class ConcurrencyFactsOnSqlServer() : ConcurrencyFacts(TestDatabases.SqlServer);
+
 public abstract class ConcurrencyFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
     [SkippableFact]

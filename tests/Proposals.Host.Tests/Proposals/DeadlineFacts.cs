@@ -7,6 +7,8 @@ public sealed class DeadlineFactsOnSqlite() : DeadlineFacts(TestDatabases.Sqlite
 
 public sealed class DeadlineFactsOnPostgres() : DeadlineFacts(TestDatabases.Postgres);
 
+public sealed class DeadlineFactsOnSqlServer() : DeadlineFacts(TestDatabases.SqlServer);
+
 public abstract class DeadlineFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
     [SkippableFact]

@@ -7,6 +7,8 @@ public sealed class HappyPathFactsOnSqlite() : HappyPathFacts(TestDatabases.Sqli
 
 public sealed class HappyPathFactsOnPostgres() : HappyPathFacts(TestDatabases.Postgres);
 
+public sealed class HappyPathFactsOnSqlServer() : HappyPathFacts(TestDatabases.SqlServer);
+
 public abstract class HappyPathFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
     [SkippableFact]

@@ -7,6 +7,8 @@ public sealed class OtherPathsFactsOnSqlite() : OtherPathsFacts(TestDatabases.Sq
 
 public sealed class OtherPathsFactsOnPostgres() : OtherPathsFacts(TestDatabases.Postgres);
 
+public sealed class OtherPathsFactsOnSqlServer() : OtherPathsFacts(TestDatabases.SqlServer);
+
 public abstract class OtherPathsFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
     [SkippableFact]

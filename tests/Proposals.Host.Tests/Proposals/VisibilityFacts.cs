@@ -7,6 +7,8 @@ public sealed class VisibilityFactsOnSqlite() : VisibilityFacts(TestDatabases.Sq
 
 public sealed class VisibilityFactsOnPostgres() : VisibilityFacts(TestDatabases.Postgres);
 
+public sealed class VisibilityFactsOnSqlServer() : VisibilityFacts(TestDatabases.SqlServer);
+
 public abstract class VisibilityFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
     [SkippableFact]

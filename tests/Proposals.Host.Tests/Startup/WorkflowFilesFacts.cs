@@ -8,6 +8,8 @@ public sealed class WorkflowFilesFactsOnSqlite() : WorkflowFilesFacts(TestDataba
 
 public sealed class WorkflowFilesFactsOnPostgres() : WorkflowFilesFacts(TestDatabases.Postgres);
 
+public sealed class WorkflowFilesFactsOnSqlServer() : WorkflowFilesFacts(TestDatabases.SqlServer);
+
 public abstract class WorkflowFilesFacts : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "proposals-workflows", Guid.NewGuid().ToString("N"));
