@@ -13,6 +13,9 @@ public enum VisibilityScope
 /// <summary>The caller of a query, so that every query can keep to what is theirs.</summary>
 public sealed record Viewer(long UserId, long OrganizationId, OrganizationKind OrganizationKind, IReadOnlyList<string> Roles)
 {
+    /// <summary>The service itself, for work no user asked for (dispatching, verifying): it sees everything.</summary>
+    public static Viewer Service { get; } = new(0, 0, OrganizationKind.System, []);
+
     public VisibilityScope Scope => OrganizationKind switch
     {
         OrganizationKind.Party => VisibilityScope.Party,

@@ -35,6 +35,8 @@ BEGIN
   END IF;
 END
 \$\$;
+-- Dropping a test database WITH (FORCE) ends its sessions, which needs this role.
+GRANT pg_signal_backend TO $role;
 SQL
 
 echo "Host=127.0.0.1;Port=5432;Username=$role;Password=$password;Database=postgres"

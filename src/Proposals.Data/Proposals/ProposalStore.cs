@@ -361,13 +361,14 @@ public sealed class ProposalStore(Database database)
         }
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
-            where.Add("(p.title LIKE @Pattern ESCAPE '\\' OR p.summary LIKE @Pattern ESCAPE '\\')");
+            // Lower-cased on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not; the search should not depend on the database.
+            where.Add("(LOWER(p.title) LIKE @Pattern ESCAPE '\\' OR LOWER(p.summary) LIKE @Pattern ESCAPE '\\')");
         }
         var condition = string.Join(" AND ", where);
         var parameters = new
         {
             ViewerOrganizationId = viewer.OrganizationId, query.Stage, query.State, query.Year, query.KeySupervision, query.OrganizationId,
-            Now = now.UtcDateTime, Pattern = "%" + EscapeLike(query.Text?.Trim() ?? "") + "%",
+            Now = now.UtcDateTime, Pattern = "%" + EscapeLike(query.Text?.Trim().ToLowerInvariant() ?? "") + "%",
             Offset = (query.Page - 1) * query.PageSize, Limit = query.PageSize,
         };
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -389,16 +390,19 @@ public sealed class ProposalStore(Database database)
         return new Page<ProposalListItem>(items, total, query.Page, query.PageSize);
     }
 
-    /// <summary>The audit events of a proposal, oldest first.</summary>
-    public async Task<IReadOnlyList<HistoryEvent>> HistoryAsync(long proposalId, CancellationToken cancellationToken)
+    /// <summary>The audit events of a proposal the viewer may see, oldest first; none when it is not theirs.</summary>
+    public async Task<IReadOnlyList<HistoryEvent>> HistoryAsync(long proposalId, Viewer viewer, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(viewer);
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
-            """
-            SELECT sequence AS Sequence, action AS Action, actor_user_id AS ActorUserId, actor_name AS ActorName, organization_id AS OrganizationId,
-                   at AS At, comment AS Comment, data AS Data, from_state AS FromState, to_state AS ToState, workflow_version AS WorkflowVersion
-            FROM audit_events WHERE proposal_id = @proposalId ORDER BY sequence
-            """, new { proposalId }, cancellationToken: cancellationToken));
+            $"""
+            SELECT e.sequence AS Sequence, e.action AS Action, e.actor_user_id AS ActorUserId, e.actor_name AS ActorName, e.organization_id AS OrganizationId,
+                   e.at AS At, e.comment AS Comment, e.data AS Data, e.from_state AS FromState, e.to_state AS ToState, e.workflow_version AS WorkflowVersion
+            FROM audit_events e JOIN proposals p ON p.id = e.proposal_id
+            WHERE e.proposal_id = @proposalId AND {viewer.ProposalFilter}
+            ORDER BY e.sequence
+            """, new { proposalId, ViewerOrganizationId = viewer.OrganizationId }, cancellationToken: cancellationToken));
         return rows.Select(r => new HistoryEvent(r.Sequence, r.Action, r.ActorUserId, r.ActorName, r.OrganizationId, DateValues.Load(r.At), r.Comment,
             JsonNode.Parse(r.Data) as JsonObject ?? [], r.FromState, r.ToState, r.WorkflowVersion)).ToList();
     }

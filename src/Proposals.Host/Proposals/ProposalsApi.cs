@@ -74,14 +74,15 @@ internal static class ProposalsApi
     private static async Task<Results<Ok<List<HistoryView>>, ProblemHttpResult>> HistoryAsync(
         long id, HttpContext http, ProposalStore store, WorkflowCatalog catalog, EngineContextFactory contexts, CancellationToken cancellationToken)
     {
-        var record = await store.FindAsync(id, Caller.From(http.User).Viewer, cancellationToken);
+        var viewer = Caller.From(http.User).Viewer;
+        var record = await store.FindAsync(id, viewer, cancellationToken);
         if (record is null)
         {
             return Problems.NotFound($"提案 {id} 不存在，或不属于本单位");
         }
         var definition = await catalog.GetAsync(record.Instance.WorkflowId, record.Instance.WorkflowVersion, cancellationToken);
         var context = await contexts.CreateAsync(cancellationToken);
-        var events = await store.HistoryAsync(id, cancellationToken);
+        var events = await store.HistoryAsync(id, viewer, cancellationToken);
         return TypedResults.Ok(events.Select(e => ProposalViews.History(e, definition, context)).ToList());
     }
 }

@@ -12,10 +12,16 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
         "proposals", "proposal_departments", "tasks", "reminders", "notifications", "notification_reads", "audit_events", "idempotency_keys",
     ];
 
+    private Task<Database> CreateEmptyAsync()
+    {
+        Skip.If(provider.Unavailable is not null, provider.Unavailable);
+        return provider.CreateEmptyDatabaseAsync();
+    }
+
     [SkippableFact]
     public async Task Migrate_applies_every_script_to_a_new_database()
     {
-        var database = await provider.CreateEmptyDatabaseAsync();
+        var database = await CreateEmptyAsync();
         try
         {
             var outcome = DatabaseMigrator.Migrate(database);
@@ -36,7 +42,7 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
     [SkippableFact]
     public async Task Migrate_again_applies_nothing_and_succeeds()
     {
-        var database = await provider.CreateEmptyDatabaseAsync();
+        var database = await CreateEmptyAsync();
         try
         {
             Assert.True(DatabaseMigrator.Migrate(database).Successful);
@@ -56,7 +62,7 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
     [SkippableFact]
     public async Task Two_migrations_started_together_on_a_new_database_both_succeed_and_apply_each_script_once()
     {
-        var database = await provider.CreateEmptyDatabaseAsync();
+        var database = await CreateEmptyAsync();
         try
         {
             using var start = new ManualResetEventSlim();
@@ -89,7 +95,7 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
         const int Migrators = 8;
         for (var round = 0; round < Rounds; round++)
         {
-            var database = await provider.CreateEmptyDatabaseAsync();
+            var database = await CreateEmptyAsync();
             try
             {
                 var outcomes = new MigrationOutcome[Migrators];

@@ -35,7 +35,7 @@ public abstract class ProposalConcurrencyFacts(IDatabaseProvider provider) : Sto
         var winner = Assert.Single(transitions.Where((_, i) => applied[i]));
         var instance = await city.InstanceAsync(id);
         Assert.Equal((winner.After.State, 3), (instance.State, instance.Version));
-        var history = await city.Proposals.HistoryAsync(id, CancellationToken.None);
+        var history = await city.Proposals.HistoryAsync(id, Viewer.Service, CancellationToken.None);
         Assert.Equal([1L, 2L, 3L], history.Select(e => e.Sequence));
         Assert.Equal(winner.Audit.Action, history[2].Action);
         var after = await RowCountsAsync();
@@ -69,7 +69,7 @@ public abstract class ProposalConcurrencyFacts(IDatabaseProvider provider) : Sto
             Assert.Equal(1, applied.Count(a => a));
         }
 
-        var history = await city.Proposals.HistoryAsync(id, CancellationToken.None);
+        var history = await city.Proposals.HistoryAsync(id, Viewer.Service, CancellationToken.None);
         Assert.Equal(Enumerable.Range(1, 2 + Rounds).Select(i => (long)i), history.Select(e => e.Sequence));
         Assert.Equal(2 + Rounds, (await city.InstanceAsync(id)).Version);
         Assert.Equal(2 + Rounds, await ScalarAsync<long>("SELECT COUNT(*) FROM audit_events WHERE proposal_id = @id", new { id }));

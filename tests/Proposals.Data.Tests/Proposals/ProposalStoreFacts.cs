@@ -46,7 +46,7 @@ public abstract class ProposalStoreFacts(IDatabaseProvider provider) : StoreFact
             draft.Start.Notifications.Select(n => (n.Recipient.OrganizationId, n.Recipient.Role, n.Kind, n.Title, "pending")).Order(),
             (await NotificationsAsync(draft.Id)).Select(n => (n.OrganizationId, n.Role, n.Kind, n.Title, n.DeliveryStatus)).Order());
 
-        var created = Assert.Single(await city.Proposals.HistoryAsync(draft.Id, CancellationToken.None));
+        var created = Assert.Single(await city.Proposals.HistoryAsync(draft.Id, Viewer.Service, CancellationToken.None));
         Assert.Equal((1L, "create", "", "draft", city.PartyAMember.UserId, city.PartyA, Monday, 1),
             (created.Sequence, created.Action, created.FromState, created.ToState, created.ActorUserId, created.OrganizationId, created.At, created.WorkflowVersion));
         Assert.Equal(topic, created.Data["topicId"]!.GetValue<long>());
@@ -215,7 +215,7 @@ public abstract class ProposalStoreFacts(IDatabaseProvider provider) : StoreFact
         await city.ActAsync(city.Government, draft.Id, "adopt", Monday.AddHours(5), TestCity.Adoption(city.DepartmentX.OrganizationId, [], "2025-08-29"));
         var other = await city.DraftAsync(city.PartyBMember, "另一件提案", Monday);
 
-        var history = await city.Proposals.HistoryAsync(draft.Id, CancellationToken.None);
+        var history = await city.Proposals.HistoryAsync(draft.Id, Viewer.Service, CancellationToken.None);
 
         Assert.Equal(
         [
@@ -234,7 +234,10 @@ public abstract class ProposalStoreFacts(IDatabaseProvider provider) : StoreFact
         Assert.Equal(city.DepartmentX.OrganizationId, history[5].Data["leadDepartmentId"]!.GetValue<long>());
         Assert.Equal("2025-08-29", history[5].Data["dueDate"]!.GetValue<string>());
         Assert.All(history, e => Assert.Equal(1, e.WorkflowVersion));
-        Assert.Single(await city.Proposals.HistoryAsync(other.Id, CancellationToken.None));
+        Assert.Single(await city.Proposals.HistoryAsync(other.Id, Viewer.Service, CancellationToken.None));
+        Assert.Equal(6, (await city.Proposals.HistoryAsync(draft.Id, city.DepartmentX.Viewer, CancellationToken.None)).Count);
+        Assert.Empty(await city.Proposals.HistoryAsync(draft.Id, city.PartyBAdmin.Viewer, CancellationToken.None));
+        Assert.Empty(await city.Proposals.HistoryAsync(draft.Id, city.DepartmentY.Viewer, CancellationToken.None));
     }
 
     private sealed class ReminderRow

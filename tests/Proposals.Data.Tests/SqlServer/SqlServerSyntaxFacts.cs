@@ -98,9 +98,10 @@ public sealed class SqlServerSyntaxFacts
             await proposals.ListAsync(viewer, new ProposalQuery("implementation", "implementation", true, 11, "50%_off", 2026, true, 2, 50), Now, ct);
             await proposals.ListAsync(viewer, new ProposalQuery(Overdue: false), Now, ct);
             await proposals.TasksDueBeforeAsync(viewer, Now, ct);
+            await proposals.HistoryAsync(1, viewer, ct);
         }
         await proposals.OpenTasksAsync(1, ct);
-        await proposals.HistoryAsync(1, ct);
+        await proposals.HistoryAsync(1, Viewer.Service, ct);
         await proposals.TasksOfOrganizationAsync(11, ct);
         await proposals.SummariesAsync([1, 2, 3], ct);
 
