@@ -27,7 +27,7 @@ for _ in $(seq 1 30); do
 done
 pg_isready -q -h 127.0.0.1
 
-su postgres -c "psql -q -v ON_ERROR_STOP=1" >/dev/null <<SQL
+su postgres -c "psql -q -v ON_ERROR_STOP=1" >/dev/null 2>&1 <<SQL
 DO \$\$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN

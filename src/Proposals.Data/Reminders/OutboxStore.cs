@@ -31,12 +31,7 @@ public sealed class OutboxStore(Database database)
 
     public async Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(string owner, DateTimeOffset now, int batchSize, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var rows = await database.InTransactionAsync(async (connection, transaction) =>
-            (await connection.QueryAsync<Row>(new CommandDefinition(
-                database.Dialect.ClaimBatch("notifications", Due, "next_attempt_at, id", Columns),
-                new { Owner = owner, LeaseUntil = (now + lease).UtcDateTime, Now = now.UtcDateTime, BatchSize = batchSize },
-                transaction, cancellationToken: cancellationToken))).ToList(), cancellationToken);
+        var rows = await Claims.ClaimAsync<Row>(database, "notifications", Due, "next_attempt_at, id", Columns, owner, now, batchSize, lease, cancellationToken);
         return rows.OrderBy(r => r.Id)
             .Select(r => new OutboxMessage(r.Id, r.ProposalId, r.OrganizationId, r.OrganizationKind, r.Role, r.Kind, r.Title, r.Body, r.Attempts)).ToList();
     }

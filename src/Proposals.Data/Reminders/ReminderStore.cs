@@ -31,12 +31,7 @@ public sealed class ReminderStore(Database database)
     /// <summary>Claims up to <paramref name="batchSize"/> due reminders for <paramref name="owner"/> until <paramref name="now"/> + <paramref name="lease"/>.</summary>
     public async Task<IReadOnlyList<DueReminder>> ClaimDueAsync(string owner, DateTimeOffset now, int batchSize, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var rows = await database.InTransactionAsync(async (connection, transaction) =>
-            (await connection.QueryAsync<Row>(new CommandDefinition(
-                database.Dialect.ClaimBatch("reminders", Due, "due_at, id", Columns),
-                new { Owner = owner, LeaseUntil = (now + lease).UtcDateTime, Now = now.UtcDateTime, BatchSize = batchSize },
-                transaction, cancellationToken: cancellationToken))).ToList(), cancellationToken);
+        var rows = await Claims.ClaimAsync<Row>(database, "reminders", Due, "due_at, id", Columns, owner, now, batchSize, lease, cancellationToken);
         return rows.OrderBy(r => r.DueAt).ThenBy(r => r.Id)
             .Select(r => new DueReminder(r.Id, r.ProposalId, r.TaskRowId, r.Level, DateValues.Load(r.DueAt), r.Recipients, r.RepeatEvery, r.FlagKey)).ToList();
     }

@@ -1,3 +1,5 @@
+using Proposals.Data.Migrations;
+
 namespace Proposals.Data.Tests.Providers;
 
 /// <summary>
@@ -15,7 +17,12 @@ public interface IDatabaseProvider
     Task<Database> CreateEmptyDatabaseAsync();
 
     /// <summary>A new database of its own with every migration applied.</summary>
-    Task<Database> CreateDatabaseAsync();
+    async Task<Database> CreateDatabaseAsync()
+    {
+        var database = await CreateEmptyDatabaseAsync();
+        var outcome = DatabaseMigrator.Migrate(database);
+        return outcome.Successful ? database : throw new InvalidOperationException($"The test database could not be migrated: {outcome.Error}");
+    }
 
     /// <summary>Removes a database this provider created.</summary>
     Task DropAsync(Database database);

@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using Proposals.Data.Migrations;
 
 namespace Proposals.Data.Tests.Providers;
 
@@ -28,17 +27,6 @@ public sealed class PostgresProvider : IDatabaseProvider
             await admin.ExecuteAsync($"CREATE DATABASE {name}");
         }
         return new Database(DatabaseProvider.PostgreSql, new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ToString());
-    }
-
-    public async Task<Database> CreateDatabaseAsync()
-    {
-        var database = await CreateEmptyDatabaseAsync();
-        var outcome = DatabaseMigrator.Migrate(database);
-        if (!outcome.Successful)
-        {
-            throw new InvalidOperationException($"The test database could not be migrated: {outcome.Error}");
-        }
-        return database;
     }
 
     public async Task DropAsync(Database database)

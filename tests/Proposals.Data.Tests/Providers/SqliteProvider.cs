@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
-using Proposals.Data.Migrations;
 
 namespace Proposals.Data.Tests.Providers;
 
@@ -19,17 +18,6 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         var database = new Database(DatabaseProvider.Sqlite, $"Data Source={path}");
         _created[PathOf(database)] = database;
         return Task.FromResult(database);
-    }
-
-    public async Task<Database> CreateDatabaseAsync()
-    {
-        var database = await CreateEmptyDatabaseAsync();
-        var outcome = DatabaseMigrator.Migrate(database);
-        if (!outcome.Successful)
-        {
-            throw new InvalidOperationException($"The test database could not be migrated: {outcome.Error}");
-        }
-        return database;
     }
 
     public Task DropAsync(Database database)

@@ -69,22 +69,27 @@ public sealed class PostgresTestDatabase : TestDatabase
 
     private static readonly Lazy<string?> ServerProblem = new(Probe);
     private readonly string _name = "proposals_test_" + Guid.NewGuid().ToString("N");
+    private readonly Lock _gate = new();
     private bool _created;
 
     public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 
     public override string? Unavailable => ServerProblem.Value;
 
+    // Created on first use, once, even when two hosts of one test ask at the same moment.
     public override string ConnectionString
     {
         get
         {
-            if (!_created)
+            lock (_gate)
             {
-                using var admin = new NpgsqlConnection(AdminConnectionString!);
-                admin.Open();
-                admin.Execute($"CREATE DATABASE {_name}");
-                _created = true;
+                if (!_created)
+                {
+                    using var admin = new NpgsqlConnection(AdminConnectionString!);
+                    admin.Open();
+                    admin.Execute($"CREATE DATABASE {_name}");
+                    _created = true;
+                }
             }
             return new NpgsqlConnectionStringBuilder(AdminConnectionString!) { Database = _name, MaxPoolSize = 40 }.ToString();
         }
@@ -140,6 +145,7 @@ public sealed class SqlServerTestDatabase : TestDatabase
     public const string Variable = "PROPOSALS_TEST_SQLSERVER";
 
     private readonly string _name = "proposals_test_" + Guid.NewGuid().ToString("N");
+    private readonly Lock _gate = new();
     private bool _created;
 
     public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
@@ -154,12 +160,15 @@ public sealed class SqlServerTestDatabase : TestDatabase
     {
         get
         {
-            if (!_created)
+            lock (_gate)
             {
-                using var admin = new Microsoft.Data.SqlClient.SqlConnection(Admin);
-                admin.Open();
-                admin.Execute($"CREATE DATABASE [{_name}]");
-                _created = true;
+                if (!_created)
+                {
+                    using var admin = new Microsoft.Data.SqlClient.SqlConnection(Admin);
+                    admin.Open();
+                    admin.Execute($"CREATE DATABASE [{_name}]");
+                    _created = true;
+                }
             }
             return new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(Admin) { InitialCatalog = _name }.ToString();
         }
