@@ -16,7 +16,10 @@ if (commandLine.RunBeforeHost(Console.Out, Console.Error) is { } exitCode)
 
 var builder = WebApplication.CreateBuilder(commandLine.HostArgs);
 builder.UseProposalsDefaults();
-builder.Services.AddProposalsData(builder.Configuration);
+if (!builder.Services.TryAddProposalsData(builder.Configuration, Console.Error))
+{
+    return 1;
+}
 builder.Services.AddProposalsWorkflow();
 builder.Services.AddProposalsAuth();
 builder.Services.AddProposalsApi();

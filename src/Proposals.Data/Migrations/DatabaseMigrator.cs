@@ -22,6 +22,18 @@ public static class DatabaseMigrator
     public static MigrationOutcome Migrate(Database database, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        try
+        {
+            return MigrateUnderLock(database, log);
+        }
+        catch (Exception ex) when (ex is DbException or System.Net.Sockets.SocketException or TimeoutException or IOException)
+        {
+            return new MigrationOutcome(false, [], $"cannot reach the {database.Provider} database ({ex.GetBaseException().Message}); check ConnectionStrings:Proposals, that the server runs and that the database exists");
+        }
+    }
+
+    private static MigrationOutcome MigrateUnderLock(Database database, Action<string>? log)
+    {
         using var fileLock = database.Provider == DatabaseProvider.Sqlite ? AcquireFileLock(database) : null;
         using var lockConnection = database.Provider == DatabaseProvider.Sqlite ? null : AcquireLock(database);
         try
@@ -51,6 +63,22 @@ public static class DatabaseMigrator
             .WithTransactionPerScript()
             .LogTo(new Log(log))
             .Build();
+        List<string> executed;
+        try
+        {
+            executed = engine.GetExecutedScripts();
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or ArgumentException or TimeoutException)
+        {
+            return new MigrationOutcome(false, [], $"cannot read the database's migration journal: {ex.Message}");
+        }
+        var unknown = executed.Except(ScriptNames(database.Provider), StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            // Running older code on a newer schema could write rows the newer code does not expect: refuse before touching anything.
+            return new MigrationOutcome(false, [],
+                $"the database was migrated by a newer version of this service (it has run {string.Join(", ", unknown)}, which this version does not know); run that version or a newer one");
+        }
         var result = engine.PerformUpgrade();
         var applied = result.Scripts.Select(s => s.Name).ToList();
         if (!result.Successful)

@@ -7,6 +7,7 @@ using Proposals.Data;
 using Proposals.Data.Calendar;
 using Proposals.Data.Organizations;
 using Proposals.Data.Proposals;
+using Proposals.Data.Reminders;
 using Proposals.Data.Topics;
 using Proposals.Data.Workflows;
 using Proposals.Host.Auth;
@@ -34,14 +35,26 @@ internal static class ServiceRegistration
         return builder;
     }
 
-    public static IServiceCollection AddProposalsData(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers the database and stores, or writes why the configuration cannot work and returns false.</summary>
+    public static bool TryAddProposalsData(this IServiceCollection services, IConfiguration configuration, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(error);
         var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
-        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider))
+        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider) || !Enum.IsDefined(provider))
         {
-            throw new StartupRefusedException($"Database:Provider '{providerText}' is not one of Sqlite, PostgreSql, SqlServer.");
+            error.WriteLine($"error: Database:Provider is '{providerText}'; it must be one of Sqlite, PostgreSql, SqlServer.");
+            return false;
         }
         var connectionString = configuration.GetConnectionString("Proposals") ?? DefaultConnectionString;
+        try
+        {
+            _ = new Database(provider, connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            error.WriteLine($"error: ConnectionStrings:Proposals is not a valid {provider} connection string: {ex.Message}");
+            return false;
+        }
         services.AddSingleton(_ => new Database(provider, connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<OrganizationStore>();
@@ -51,7 +64,9 @@ internal static class ServiceRegistration
         services.AddSingleton<TopicStore>();
         services.AddSingleton<ProposalStore>();
         services.AddSingleton<NotificationStore>();
-        return services;
+        services.AddSingleton<ReminderStore>();
+        services.AddSingleton<OutboxStore>();
+        return true;
     }
 
     public static IServiceCollection AddProposalsWorkflow(this IServiceCollection services)

@@ -40,6 +40,34 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
     }
 
     [SkippableFact]
+    public async Task A_database_migrated_by_a_newer_version_is_refused_and_left_as_it_is()
+    {
+        var database = await CreateEmptyAsync();
+        try
+        {
+            Assert.True(DatabaseMigrator.Migrate(database).Successful);
+            await using (var connection = await database.OpenAsync(CancellationToken.None))
+            {
+                await connection.ExecuteAsync("INSERT INTO SchemaVersions (ScriptName, Applied) VALUES (@name, @at)",
+                    new { name = "Proposals.Data.Scripts.future.9999_from_a_newer_version.sql", at = DateTime.UtcNow });
+            }
+            var tables = await TablesAsync(database);
+
+            var outcome = DatabaseMigrator.Migrate(database);
+
+            Assert.False(outcome.Successful);
+            Assert.Contains("newer version", outcome.Error);
+            Assert.Contains("9999_from_a_newer_version", outcome.Error);
+            Assert.Empty(outcome.ScriptsApplied);
+            Assert.Equal(tables, await TablesAsync(database));
+        }
+        finally
+        {
+            await provider.DropAsync(database);
+        }
+    }
+
+    [SkippableFact]
     public async Task Migrate_again_applies_nothing_and_succeeds()
     {
         var database = await CreateEmptyAsync();
