@@ -27,7 +27,8 @@ public sealed record Viewer(long UserId, long OrganizationId, OrganizationKind O
     internal string ProposalFilter => Scope switch
     {
         VisibilityScope.Party => "p.party_id = @ViewerOrganizationId",
-        VisibilityScope.Department => "EXISTS (SELECT 1 FROM proposal_departments vd WHERE vd.proposal_id = p.id AND vd.organization_id = @ViewerOrganizationId)",
+        // Only a current assignment: a department that returned an item, or was taken off it, no longer sees it.
+        VisibilityScope.Department => "EXISTS (SELECT 1 FROM proposal_departments vd WHERE vd.proposal_id = p.id AND vd.organization_id = @ViewerOrganizationId AND vd.ended_at IS NULL)",
         _ => "1 = 1",
     };
 }

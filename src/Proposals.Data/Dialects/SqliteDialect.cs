@@ -36,7 +36,13 @@ public sealed class SqliteDialect : SqlDialect
     /// <summary>Turns on foreign keys and a generous busy timeout, and creates the file's folder.</summary>
     public static string Normalise(string connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString)
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+        {
+            // An empty Data Source is a throw-away temporary database: every record would vanish with the process.
+            throw new ArgumentException("Data Source is empty; name the database file, as in Data Source=data/proposals.db", nameof(connectionString));
+        }
+        builder = new SqliteConnectionStringBuilder(builder.ConnectionString)
         {
             ForeignKeys = true,
             DefaultTimeout = 30,

@@ -161,7 +161,7 @@ public sealed class ProposalStore(Database database)
     }
 
     /// <summary>Writes a new proposal from the engine's start transition and returns its id.</summary>
-    public async Task<long> CreateAsync(WorkflowDefinition definition, Transition start, string summary, string body, int year, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<long> CreateAsync(WorkflowDefinition definition, Transition start, string summary, string body, int year, DateTimeOffset now, CancellationToken cancellationToken, IdempotencyRecord? idempotency = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(start);
@@ -180,6 +180,10 @@ public sealed class ProposalStore(Database database)
                     CreatedBy = start.Audit.ActorUserId, Now = now.UtcDateTime,
                 }, transaction, cancellationToken: cancellationToken));
             await WriteEffectsAsync(connection, transaction, id, start, now, cancellationToken);
+            if (idempotency is not null)
+            {
+                await RememberAsync(connection, transaction, idempotency, id, now, cancellationToken);
+            }
             return id;
         }, cancellationToken);
     }
@@ -223,17 +227,20 @@ public sealed class ProposalStore(Database database)
             await WriteEffectsAsync(connection, transaction, before.Id, transition, now, cancellationToken);
             if (idempotency is not null)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash, proposal_id, status_code, response_body, created_at)
-                    VALUES (@UserId, @Key, @RequestHash, @ProposalId, @StatusCode, @Body, @Now)
-                    """,
-                    new { idempotency.UserId, idempotency.Key, idempotency.RequestHash, ProposalId = before.Id, idempotency.StatusCode, idempotency.Body, Now = now.UtcDateTime },
-                    transaction, cancellationToken: cancellationToken));
+                await RememberAsync(connection, transaction, idempotency, before.Id, now, cancellationToken);
             }
             return (true, true);
         }, cancellationToken);
     }
+
+    private static Task<int> RememberAsync(DbConnection connection, DbTransaction transaction, IdempotencyRecord idempotency, long proposalId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash, proposal_id, status_code, response_body, created_at)
+            VALUES (@UserId, @Key, @RequestHash, @ProposalId, @StatusCode, @Body, @Now)
+            """,
+            new { idempotency.UserId, idempotency.Key, idempotency.RequestHash, ProposalId = proposalId, idempotency.StatusCode, idempotency.Body, Now = now.UtcDateTime },
+            transaction, cancellationToken: cancellationToken));
 
     private static async Task WriteAssignmentsAsync(DbConnection connection, DbTransaction transaction, long proposalId, IReadOnlyList<Assignment> assignments, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public static class DefinitionLoader
     internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         WriteIndented = true,
@@ -126,11 +127,16 @@ internal static class DefinitionValidator
             ValidateTask(d.Tasks[i], $"$.tasks[{i}]", Add);
         }
 
+        var finalStates = d.States.Where(s => s.Final).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < d.Actions.Count; i++)
         {
-            ValidateAction(d.Actions[i], $"$.actions[{i}]", stateIds, Add);
+            ValidateAction(d.Actions[i], $"$.actions[{i}]", stateIds, finalStates, Add);
         }
 
+        if (d.Id == CanonicalChain.WorkflowId)
+        {
+            CheckCanonicalIds(d, Add);
+        }
         if (problems.Count == 0)
         {
             CheckReachability(d, Add);
@@ -195,7 +201,7 @@ internal static class DefinitionValidator
         }
     }
 
-    private static void ValidateAction(ActionDefinition action, string path, HashSet<string> stateIds, Action<string, string> add)
+    private static void ValidateAction(ActionDefinition action, string path, HashSet<string> stateIds, HashSet<string> finalStates, Action<string, string> add)
     {
         if (!IsIdentifier(action.Id))
         {
@@ -215,6 +221,10 @@ internal static class DefinitionValidator
             if (!stateIds.Contains(action.From[i]))
             {
                 add($"{path}.from[{i}]", $"unknown state '{action.From[i]}'");
+            }
+            else if (finalStates.Contains(action.From[i]))
+            {
+                add($"{path}.from[{i}]", $"'{action.From[i]}' is final: no action may start from it");
             }
         }
         if (action.To is not null && !stateIds.Contains(action.To))
@@ -251,6 +261,10 @@ internal static class DefinitionValidator
             if (field.MaxLength is <= 0)
             {
                 add($"{fieldPath}.maxLength", "maxLength must be positive");
+            }
+            if (field.Min is { } min && field.Max is { } max && min > max)
+            {
+                add($"{fieldPath}.min", $"min ({min}) is greater than max ({max}): no value could pass");
             }
             if (field.RequiredWhen is { } when && !action.Data.ContainsKey(when.Field))
             {
@@ -289,6 +303,22 @@ internal static class DefinitionValidator
         if (rule.FromData is not null && (!action.Data.TryGetValue(rule.FromData, out var field) || field.Type != FieldTypes.Date))
         {
             add($"{path}.fromData", $"'{rule.FromData}' is not a date field of this action");
+        }
+    }
+
+    private static void CheckCanonicalIds(WorkflowDefinition d, Action<string, string> add)
+    {
+        foreach (var stage in CanonicalChain.Stages.Where(id => d.Stages.All(s => s.Id != id)))
+        {
+            add("$.stages", $"the proposal chain must keep the stage '{stage}' that clients rely on");
+        }
+        foreach (var state in CanonicalChain.States.Where(id => d.FindState(id) is null))
+        {
+            add("$.states", $"the proposal chain must keep the state '{state}' that clients rely on");
+        }
+        foreach (var action in CanonicalChain.Actions.Where(id => d.FindAction(id) is null))
+        {
+            add("$.actions", $"the proposal chain must keep the action '{action}' that clients rely on");
         }
     }
 

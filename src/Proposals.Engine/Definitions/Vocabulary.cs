@@ -143,3 +143,27 @@ public static class FieldTypes
         Text, Bool, Date, WholeNumber, Choice, Organization, OrganizationList,
     };
 }
+
+/// <summary>
+/// The ids of the proposal chain that clients, pages and tests rely on (process.md). A version of the chain may
+/// add states and actions but never drop or rename these.
+/// </summary>
+public static class CanonicalChain
+{
+    public const string WorkflowId = "proposal-chain";
+
+    public static IReadOnlyList<string> Stages { get; } = ["research", "adoption", "implementation", "feedback"];
+
+    public static IReadOnlyList<string> States { get; } =
+    [
+        "draft", "party-review", "government-review", "implementation", "reassignment", "evaluation",
+        "closed", "closed-reference", "closed-not-adopted",
+    ];
+
+    public static IReadOnlyList<string> Actions { get; } =
+    [
+        "submit-for-review", "submit", "return-draft", "adopt", "keep-for-reference", "reject", "sign", "return-assignment",
+        "reassign", "record-progress", "give-opinion", "request-extension", "grant-extension", "refuse-extension", "reply",
+        "evaluate", "urge", "flag-key", "unflag-key",
+    ];
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Proposals.Engine.Calendar;
 using Proposals.Engine.Definitions;
 
 namespace Proposals.Engine.Execution;
@@ -75,12 +76,11 @@ internal static class ActionData
                 AddError(errors, path, $"{label}应为 true 或 false");
                 return null;
             case FieldTypes.Date:
-                if (node is JsonValue dateValue && dateValue.TryGetValue<string>(out var dateText)
-                    && DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                if (node is JsonValue dateValue && dateValue.TryGetValue<string>(out var dateText) && CalendarDates.TryParse(dateText, out var date))
                 {
                     return JsonValue.Create(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 }
-                AddError(errors, path, $"{label}应为日期，格式 yyyy-MM-dd");
+                AddError(errors, path, $"{label}：{CalendarDates.Expectation}");
                 return null;
             case FieldTypes.WholeNumber:
                 if (node is JsonValue numberValue && numberValue.GetValueKind() == JsonValueKind.Number && numberValue.TryGetValue<int>(out var number))
@@ -143,10 +143,6 @@ internal static class ActionData
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var number))
         {
             id = number;
-        }
-        else if (node is JsonValue textValue && textValue.TryGetValue<string>(out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-        {
-            id = parsed;
         }
         else
         {

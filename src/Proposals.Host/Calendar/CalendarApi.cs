@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Proposals.Data.Calendar;
 using Proposals.Engine.Calendar;
@@ -50,9 +49,9 @@ internal static class CalendarApi
         var parsed = new List<CalendarDay>();
         for (var i = 0; i < days.Count; i++)
         {
-            if (days[i].Date is not { } text || !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (!CalendarDates.TryParse(days[i].Date, out var date))
             {
-                errors[$"days[{i}].date"] = ["日期格式应为 yyyy-MM-dd"];
+                errors[$"days[{i}].date"] = [CalendarDates.Expectation];
                 continue;
             }
             if (days[i].IsWorkingDay is not { } working)

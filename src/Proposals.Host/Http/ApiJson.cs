@@ -13,6 +13,8 @@ internal static class ApiJson
         ArgumentNullException.ThrowIfNull(options);
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // The web defaults read "1" as 1; a client that sends a string where the contract says number has a bug to hear about.
+        options.NumberHandling = JsonNumberHandling.Strict;
         // Chinese text stays readable in responses; characters that matter to HTML are still escaped.
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         return options;

@@ -54,10 +54,18 @@ internal static class JsonBody
         {
             return (null, TypedResults.Problem(detail: $"请求体应为 application/json，实际为 {type}", title: "不支持的内容类型", statusCode: StatusCodes.Status415UnsupportedMediaType));
         }
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBytes;
+        }
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken);
             return value is null ? (null, Problems.BadRequest("请求体为空或为 null，应为 JSON 对象")) : (value, null);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TypedResults.Problem(detail: $"请求体过大：最多 {MaxBytes} 字节", title: "请求体过大", statusCode: StatusCodes.Status413PayloadTooLarge));
         }
         catch (JsonException ex)
         {

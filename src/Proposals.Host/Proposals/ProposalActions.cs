@@ -31,8 +31,21 @@ internal sealed class ProposalActions(
     public const string ProposalWorkflowId = "proposal-chain";
     public const int MaxIdempotencyKeyLength = 200;
 
-    public async Task<Results<Created<ProposalView>, ProblemHttpResult>> CreateAsync(Caller caller, CreateProposalRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> CreateAsync(Caller caller, CreateProposalRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        string? requestHash = null;
+        if (idempotencyKey is not null)
+        {
+            if (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength)
+            {
+                return Problems.Validation("Idempotency-Key", $"Idempotency-Key 长度应在 1 到 {MaxIdempotencyKeyLength} 之间");
+            }
+            requestHash = HashText($"create\n{request.TopicId}\n{request.Title}\n{request.Summary}\n{request.Body}");
+            if (await ReplayAsync(caller, null, idempotencyKey, requestHash, cancellationToken) is { } replay)
+            {
+                return replay;
+            }
+        }
         var definition = catalog.Latest(ProposalWorkflowId) ?? throw new InvalidOperationException("The proposal workflow is not published.");
         var context = await contexts.CreateAsync(cancellationToken);
         DateOnly? topicDeadline = null;
@@ -60,14 +73,39 @@ internal sealed class ProposalActions(
         {
             return Refuse(refusal);
         }
-        var id = await proposals.CreateAsync(definition, outcome.Transition!, request.Summary?.Trim() ?? "", request.Body?.Trim() ?? "", year, context.Now, cancellationToken);
+        var idempotency = idempotencyKey is null ? null : new IdempotencyRecord(caller.UserId, idempotencyKey, requestHash!, StatusCodes.Status201Created, "");
+        long id;
+        try
+        {
+            id = await proposals.CreateAsync(definition, outcome.Transition!, request.Summary?.Trim() ?? "", request.Body?.Trim() ?? "", year, context.Now, cancellationToken, idempotency);
+        }
+        catch (Exception ex) when (database.IsUniqueViolation(ex) && idempotencyKey is not null)
+        {
+            // The same key raced in on a parallel request and created the draft; answer as it was answered.
+            return await ReplayAsync(caller, null, idempotencyKey, requestHash!, cancellationToken)
+                ?? throw new InvalidOperationException("An idempotency key collided but its record cannot be read.", ex);
+        }
         var view = await ViewAsync(caller, id, cancellationToken);
+        if (idempotencyKey is not null)
+        {
+            await RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
+        }
         return TypedResults.Created($"/api/proposals/{id}", view!);
     }
 
-    public async Task<ProposalView?> ViewAsync(Caller caller, long id, CancellationToken cancellationToken)
+    public Task<ProposalView?> ViewAsync(Caller caller, long id, CancellationToken cancellationToken) =>
+        ViewAsync(caller, caller.Viewer, id, cancellationToken);
+
+    /// <summary>
+    /// The state an action of the caller's led to. The caller was entitled to act, so they see its outcome even when
+    /// the action itself took the item out of their sight (a department returning an assignment).
+    /// </summary>
+    private Task<ProposalView?> OutcomeAsync(Caller caller, long id, CancellationToken cancellationToken) =>
+        ViewAsync(caller, Viewer.Service, id, cancellationToken);
+
+    private async Task<ProposalView?> ViewAsync(Caller caller, Viewer viewer, long id, CancellationToken cancellationToken)
     {
-        var record = await proposals.FindAsync(id, caller.Viewer, cancellationToken);
+        var record = await proposals.FindAsync(id, viewer, cancellationToken);
         if (record is null)
         {
             return null;
@@ -134,7 +172,7 @@ internal sealed class ProposalActions(
             }
             return await ConflictAsync(caller, id, version, cancellationToken);
         }
-        var view = await ViewAsync(caller, id, cancellationToken);
+        var view = await OutcomeAsync(caller, id, cancellationToken);
         if (idempotencyKey is not null)
         {
             await RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
@@ -142,7 +180,7 @@ internal sealed class ProposalActions(
         return TypedResults.Ok(view);
     }
 
-    private async Task<IResult?> ReplayAsync(Caller caller, long id, string key, string requestHash, CancellationToken cancellationToken)
+    private async Task<IResult?> ReplayAsync(Caller caller, long? id, string key, string requestHash, CancellationToken cancellationToken)
     {
         var stored = await proposals.FindIdempotentAsync(caller.UserId, key, cancellationToken);
         if (stored is null)
@@ -156,7 +194,8 @@ internal sealed class ProposalActions(
         if (stored.Body.Length == 0)
         {
             // The transition committed but the answer was not yet recorded; the current state is that answer.
-            return TypedResults.Ok(await ViewAsync(caller, id, cancellationToken));
+            var current = await OutcomeAsync(caller, id ?? stored.ProposalId ?? 0, cancellationToken);
+            return stored.StatusCode == StatusCodes.Status201Created ? TypedResults.Created($"/api/proposals/{current?.Id}", current) : TypedResults.Ok(current);
         }
         return TypedResults.Text(stored.Body, "application/json; charset=utf-8", Encoding.UTF8, stored.StatusCode);
     }
@@ -184,9 +223,17 @@ internal sealed class ProposalActions(
         _ => Problems.Unprocessable("当前不能执行此操作", refusal.Message),
     };
 
-    private static string Hash(long id, string actionId, ActionRequest request)
+    private static string Hash(long id, string actionId, ActionRequest request) =>
+        HashText($"{id}\n{actionId}\n{request.Version}\n{request.Comment}\n{Canonical(request.Data)}");
+
+    private static string HashText(string canonical) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+
+    // The same data written with its keys in another order is the same request.
+    private static string Canonical(JsonNode? node) => node switch
     {
-        var canonical = $"{id}\n{actionId}\n{request.Version}\n{request.Comment}\n{request.Data?.ToJsonString() ?? "null"}";
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+        null => "null",
+        JsonObject obj => "{" + string.Join(",", obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => JsonSerializer.Serialize(p.Key) + ":" + Canonical(p.Value))) + "}",
+        JsonArray array => "[" + string.Join(",", array.Select(Canonical)) + "]",
+        _ => node.ToJsonString(),
+    };
 }

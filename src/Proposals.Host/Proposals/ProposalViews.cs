@@ -28,7 +28,7 @@ internal sealed record ProposalListView(
     long Id, string Title, string State, string StateName, string Stage, bool IsOpen, OrganizationRef Party, long? TopicId, int Year,
     int Round, bool KeySupervision, DateOnly? ItemDueDate, DateOnly? NextDueDate, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-internal sealed record HistoryView(long Sequence, string Action, string ActionName, ActorView Actor, OrganizationRef Organization, DateTimeOffset At, string? Comment, JsonObject Data, string FromState, string ToState, int WorkflowVersion);
+internal sealed record HistoryView(long Sequence, string Action, string ActionName, ActorView Actor, OrganizationRef Organization, DateTimeOffset At, string? Comment, JsonObject Data, string? FromState, string ToState, int WorkflowVersion);
 
 internal sealed record ActorView(long Id, string Name);
 
@@ -70,5 +70,6 @@ internal static class ProposalViews
 
     public static HistoryView History(HistoryEvent e, WorkflowDefinition definition, EngineContext context) =>
         new(e.Sequence, e.Action, e.Action == WorkflowEngine.CreateAction ? "创建草稿" : definition.FindAction(e.Action)?.Name ?? e.Action,
-            new ActorView(e.ActorUserId, e.Actor), Organization(context, e.OrganizationId), e.At, e.Comment, e.Data, e.FromState, e.ToState, e.WorkflowVersion);
+            new ActorView(e.ActorUserId, e.Actor), Organization(context, e.OrganizationId), e.At, e.Comment, e.Data,
+            e.FromState.Length == 0 ? null : e.FromState, e.ToState, e.WorkflowVersion);
 }

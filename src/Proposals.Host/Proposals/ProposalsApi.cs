@@ -23,15 +23,18 @@ internal static class ProposalsApi
         return app;
     }
 
-    private static async Task<Results<Created<ProposalView>, ProblemHttpResult>> CreateAsync(HttpContext http, ProposalActions actions, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, ProposalActions actions, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateProposalRequest>(http.Request, ApiJson.Options, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
-        return await actions.CreateAsync(Caller.From(http.User), body!, cancellationToken);
+        return await actions.CreateAsync(Caller.From(http.User), body!, IdempotencyKey(http), cancellationToken);
     }
+
+    private static string? IdempotencyKey(HttpContext http) =>
+        http.Request.Headers.TryGetValue("Idempotency-Key", out var values) ? values.ToString() : null;
 
     private static async Task<Results<Ok<ProposalView>, ProblemHttpResult>> GetAsync(long id, HttpContext http, ProposalActions actions, CancellationToken cancellationToken)
     {
@@ -46,8 +49,7 @@ internal static class ProposalsApi
         {
             return problem;
         }
-        var key = http.Request.Headers.TryGetValue("Idempotency-Key", out var values) ? values.ToString() : null;
-        return await actions.ApplyAsync(Caller.From(http.User), id, actionId, body!, key, cancellationToken);
+        return await actions.ApplyAsync(Caller.From(http.User), id, actionId, body!, IdempotencyKey(http), cancellationToken);
     }
 
     public sealed record ListResponse(IReadOnlyList<ProposalListView> Items, int Total, int Page, int PageSize);

@@ -23,7 +23,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
         Options:
           --demo                   load the demo city at start and print its users
           --urls <urls>            where to listen (default http://127.0.0.1:5080)
-          --Database:Provider <p>  Sqlite (default)
+          --Database:Provider <p>  Sqlite (default), PostgreSql or SqlServer
           --ConnectionStrings:Proposals <connection string>
           --help                   show this text
         """;

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Proposals.Data.Organizations;
 using Proposals.Data.Topics;
+using Proposals.Engine.Calendar;
 using Proposals.Engine.Definitions;
 using Proposals.Engine.Execution;
 using Proposals.Host.Auth;
@@ -66,9 +66,9 @@ internal static class TopicsApi
             errors["year"] = ["year 应为 2000 到 2100 之间的年份"];
         }
         DateOnly deadline = default;
-        if (body.ResearchDeadline is null || !DateOnly.TryParseExact(body.ResearchDeadline, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out deadline))
+        if (!CalendarDates.TryParse(body.ResearchDeadline, out deadline))
         {
-            errors["researchDeadline"] = ["必须填写调研截止日期，格式 yyyy-MM-dd"];
+            errors["researchDeadline"] = [$"必须填写调研截止日期：{CalendarDates.Expectation}"];
         }
         else if (deadline <= today)
         {

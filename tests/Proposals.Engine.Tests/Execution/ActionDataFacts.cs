@@ -121,13 +121,12 @@ public class ActionDataFacts
     }
 
     [Fact]
-    public void An_organisation_id_may_come_as_a_string_of_digits()
+    public void An_organisation_id_sent_as_a_string_is_refused_like_every_other_number()
     {
         var run = Scenario.InGovernmentReview();
 
-        run.Do(People.Government(), "adopt", """{ "leadDepartmentId": "20", "coDepartmentIds": ["21"] }""");
-
-        Assert.Equal([(Orgs.Fgj, true), (Orgs.Jyj, false)], run.Item.Assignments.Select(a => (a.OrganizationId, a.IsLead)));
+        AssertInvalid(run.Refused(People.Government(), "adopt", """{ "leadDepartmentId": "20", "coDepartmentIds": ["21"] }"""), "data.leadDepartmentId", "data.coDepartmentIds[0]");
+        Assert.Empty(run.Item.Assignments);
     }
 
     [Fact]

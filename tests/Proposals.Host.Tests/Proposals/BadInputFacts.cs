@@ -175,4 +175,42 @@ public abstract class BadInputFacts(Func<TestDatabase> database) : ChainFacts(da
         Assert.Equal(HttpStatusCode.NoContent, (await user.PostAsync("/api/auth/revoke", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await user.GetAsync("/api/me")).StatusCode);
     }
+
+    [SkippableFact]
+    public async Task Dates_far_outside_any_real_deadline_are_refused_on_every_date_field()
+    {
+        var id = await C.SubmittedAsync();
+        var before = Host.RowCounts();
+        var adopt = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 3, new { leadDepartmentId = C.Org("fgj"), dueDate = "9999-12-31" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("2100-12-31", adopt["errors"]!["data.dueDate"]![0]!.GetValue<string>());
+        var topic = await ApiClient.Json(await C.Committee.PostAsync("/api/topics", new { title = "远期课题", year = 2026, researchDeadline = "9999-12-31" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("researchDeadline", topic["errors"]!.AsObject().Select(e => e.Key));
+        var calendar = await ApiClient.Json(await C.Admin.PutAsync("/api/calendar/days", new { days = new[] { new { date = "9999-12-31", isWorkingDay = false } } }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("days[0].date", calendar["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(before, Host.RowCounts());
+
+        var adopted = await C.Government.ActAsync(id, "adopt", new { leadDepartmentId = C.Org("fgj") });
+        await C.Lead.ActAsync(id, "sign");
+        var extension = await ApiClient.Json(await C.Lead.ActOnVersionAsync(id, "request-extension", Chain.Version(adopted) + 1, new { newDueDate = "9999-12-31", reason = "无限期" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("data.newDueDate", extension["errors"]!.AsObject().Select(e => e.Key));
+    }
+
+    [SkippableFact]
+    public async Task A_number_sent_as_a_string_is_refused_and_nothing_changes()
+    {
+        var id = await C.DraftAsync();
+        var before = Host.RowCounts();
+        var problem = await ApiClient.Json(await C.Member.PostRawAsync($"/api/proposals/{id}/actions/submit-for-review", "{\"version\": \"1\"}"), HttpStatusCode.BadRequest);
+        Assert.Contains("version", problem["detail"]!.GetValue<string>());
+        var adopt = await C.Member.PostRawAsync("/api/proposals", "{\"topicId\": \"1\", \"title\": \"字符串编号\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, adopt.StatusCode);
+        Assert.Equal(before, Host.RowCounts());
+    }
+
+    [SkippableFact]
+    public async Task A_body_over_the_limit_is_refused_with_413()
+    {
+        var response = await C.Member.PostRawAsync("/api/proposals", "{\"title\": \"" + new string('长', 300_000) + "\"}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
 }

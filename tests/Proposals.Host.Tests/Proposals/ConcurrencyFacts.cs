@@ -71,4 +71,38 @@ public abstract class ConcurrencyFacts(Func<TestDatabase> database) : ChainFacts
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(1, Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id} AND action = 'reject'"));
     }
+
+    [SkippableFact]
+    public async Task A_replay_with_the_same_data_in_another_key_order_is_the_same_request()
+    {
+        var id = await C.SubmittedAsync();
+        var version = Chain.Version(await C.Government.ProposalAsync(id));
+        var body1 = $"{{\"version\": {version}, \"data\": {{\"leadDepartmentId\": {C.Org("fgj")}, \"coDepartmentIds\": [{C.Org("jyj")}]}}}}";
+        var body2 = $"{{\"data\": {{\"coDepartmentIds\": [{C.Org("jyj")}], \"leadDepartmentId\": {C.Org("fgj")}}}, \"version\": {version}}}";
+        Task<HttpResponseMessage> Send(string body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/proposals/{id}/actions/adopt") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", "adopt-reordered");
+            return C.Government.Http.SendAsync(request);
+        }
+        var first = await Send(body1);
+        var second = await Send(body2);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal(1, Host.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id} AND action = 'adopt'"));
+    }
+
+    [SkippableFact]
+    public async Task Creating_a_draft_twice_with_one_idempotency_key_creates_one_draft()
+    {
+        var body = new { title = "双击提交的草稿", summary = "摘要", body = "正文" };
+        var first = await ApiClient.Json(await C.Member.PostAsync("/api/proposals", body, idempotencyKey: "create-once"), HttpStatusCode.Created);
+        var second = await ApiClient.Json(await C.Member.PostAsync("/api/proposals", body, idempotencyKey: "create-once"), HttpStatusCode.Created);
+        Assert.Equal(first["id"]!.GetValue<long>(), second["id"]!.GetValue<long>());
+        Assert.Equal(1, Host.Scalar("SELECT COUNT(*) FROM proposals"));
+        var other = await C.Member.PostAsync("/api/proposals", new { title = "另一份草稿" }, idempotencyKey: "create-once");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Equal(1, Host.Scalar("SELECT COUNT(*) FROM proposals"));
+    }
 }

@@ -68,6 +68,8 @@ public abstract class HappyPathFacts(Func<TestDatabase> database) : ChainFacts(d
             ["create", "submit-for-review", "submit", "adopt", "sign", "sign", "sign", "give-opinion", "give-opinion", "record-progress", "reply", "evaluate"],
             actions);
         Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(e => e!["sequence"]!.GetValue<long>()));
+        Assert.Null(history[0]!["fromState"]);
+        Assert.Equal("draft", history[0]!["toState"]!.GetValue<string>());
         var adopt = history[3]!;
         Assert.Equal("government-review", adopt["fromState"]!.GetValue<string>());
         Assert.Equal("implementation", adopt["toState"]!.GetValue<string>());

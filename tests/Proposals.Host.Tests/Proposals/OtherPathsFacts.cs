@@ -67,8 +67,12 @@ public abstract class OtherPathsFacts(Func<TestDatabase> database) : ChainFacts(
         Assert.Contains("sign:swj", tasks);
         Assert.Contains("reply:swj", tasks);
         Assert.DoesNotContain(tasks, t => t.EndsWith(":fgj", StringComparison.Ordinal));
+        // A department taken off the item no longer sees it, let alone acts on it.
         var lostAccess = await C.Lead.ActOnVersionAsync(id, "sign", Chain.Version(reassigned));
-        Assert.Equal(HttpStatusCode.Forbidden, lostAccess.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, lostAccess.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await C.Lead.GetAsync($"/api/proposals/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await C.Co2.GetAsync($"/api/proposals/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await C.Co1.GetAsync($"/api/proposals/{id}")).StatusCode);
     }
 
     [SkippableFact]
