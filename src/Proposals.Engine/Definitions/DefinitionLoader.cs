@@ -38,6 +38,10 @@ public static class DefinitionLoader
         WorkflowDefinition? definition;
         try
         {
+            if (FindNullEntry(System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }), "$") is { } nullPath)
+            {
+                return new(null, [new DefinitionError(fileName, nullPath, "null where an entry was expected")]);
+            }
             definition = JsonSerializer.Deserialize<WorkflowDefinition>(json, SerializerOptions);
         }
         catch (JsonException ex)
@@ -52,6 +56,42 @@ public static class DefinitionLoader
         }
         var errors = DefinitionValidator.Validate(definition).Select(e => new DefinitionError(fileName, e.Path, e.Reason)).ToList();
         return new(errors.Count == 0 ? definition : null, errors);
+    }
+
+    // Lists and the data fields of an action hold entries, never null; the model would otherwise meet a null it cannot report.
+    private static string? FindNullEntry(System.Text.Json.Nodes.JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case System.Text.Json.Nodes.JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is null)
+                    {
+                        return $"{path}[{i}]";
+                    }
+                    if (FindNullEntry(array[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case System.Text.Json.Nodes.JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    if (value is null && path.EndsWith(".data", StringComparison.Ordinal))
+                    {
+                        return $"{path}.{name}";
+                    }
+                    if (FindNullEntry(value, $"{path}.{name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>The canonical JSON of a definition, stored with each published version.</summary>

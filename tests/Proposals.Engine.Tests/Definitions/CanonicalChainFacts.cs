@@ -70,3 +70,26 @@ public sealed class CanonicalChainFacts
         Assert.Contains(Errors(definition), e => e.Contains("$.version", StringComparison.Ordinal));
     }
 }
+
+public sealed class NullEntryFacts
+{
+    [Theory]
+    [InlineData("states", "$.states[0]")]
+    [InlineData("actions", "$.actions[0]")]
+    public void A_null_in_a_list_is_reported_with_its_place(string list, string expectedPath)
+    {
+        var definition = JsonNode.Parse(RepositoryFiles.ProposalChainJson())!.AsObject();
+        definition[list]!.AsArray().Insert(0, null);
+        var result = DefinitionLoader.Parse("proposal-chain.json", definition.ToJsonString());
+        Assert.Equal($"proposal-chain.json: {expectedPath}: null where an entry was expected", Assert.Single(result.Errors).ToString());
+    }
+
+    [Fact]
+    public void A_null_data_field_is_reported_with_its_place()
+    {
+        var definition = JsonNode.Parse(RepositoryFiles.ProposalChainJson())!.AsObject();
+        definition["actions"]![2]!["data"]!["note"] = null;
+        var result = DefinitionLoader.Parse("proposal-chain.json", definition.ToJsonString());
+        Assert.Equal("proposal-chain.json: $.actions[2].data.note: null where an entry was expected", Assert.Single(result.Errors).ToString());
+    }
+}
