@@ -32,7 +32,7 @@ public sealed class Database
             DatabaseProvider.SqlServer => new SqlServerDialect(),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };
-        ConnectionString = provider == DatabaseProvider.Sqlite ? SqliteDialect.Normalise(connectionString) : connectionString;
+        ConnectionString = Dialect.Normalise(connectionString);
     }
 
     /// <summary>A database spelled by a dialect of the caller's choosing; tests use it to record what SQL Server would be sent.</summary>

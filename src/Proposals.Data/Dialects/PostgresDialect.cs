@@ -8,6 +8,8 @@ public sealed class PostgresDialect : SqlDialect
 {
     private const string UniqueViolation = "23505";
 
+    public override string Normalise(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).ConnectionString;
+
     public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
 
     public override string Paging => "LIMIT @Limit OFFSET @Offset";

@@ -8,6 +8,9 @@ namespace Proposals.Data.Dialects;
 /// </summary>
 public abstract class SqlDialect
 {
+    /// <summary>The connection string as this database's driver reads it; a malformed one throws <see cref="ArgumentException"/> here, at start, not at the first request.</summary>
+    public abstract string Normalise(string connectionString);
+
     /// <summary>A new, closed connection.</summary>
     public abstract DbConnection CreateConnection(string connectionString);
 

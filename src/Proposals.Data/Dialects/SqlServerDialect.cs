@@ -9,6 +9,8 @@ public sealed class SqlServerDialect : SqlDialect
     // 2627: PRIMARY KEY or UNIQUE constraint; 2601: unique index.
     private static readonly int[] DuplicateKeyErrors = [2627, 2601];
 
+    public override string Normalise(string connectionString) => new SqlConnectionStringBuilder(connectionString).ConnectionString;
+
     public override DbConnection CreateConnection(string connectionString) => new SqlConnection(connectionString);
 
     public override string Paging => "OFFSET @Offset ROWS FETCH NEXT @Limit ROWS ONLY";

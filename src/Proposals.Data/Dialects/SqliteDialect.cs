@@ -34,7 +34,7 @@ public sealed class SqliteDialect : SqlDialect
         && (sqlite.SqliteExtendedErrorCode is 2067 or 1555);
 
     /// <summary>Turns on foreign keys and a generous busy timeout, and creates the file's folder.</summary>
-    public static string Normalise(string connectionString)
+    public override string Normalise(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (string.IsNullOrWhiteSpace(builder.DataSource))

@@ -144,6 +144,7 @@ internal sealed class RecordingSqlServerDialect(List<string> statements) : SqlDi
     private readonly SqlServerDialect _sqlServer = new();
 
     public override DbConnection CreateConnection(string connectionString) => new RecordingConnection(statements);
+    public override string Normalise(string connectionString) => connectionString;
     public override string Paging => _sqlServer.Paging;
     public override string InsertReturningId(string table, string columns, string values) => _sqlServer.InsertReturningId(table, columns, values);
     public override string InList(string column, string parameter) => _sqlServer.InList(column, parameter);

@@ -49,4 +49,12 @@ public sealed class StartupRefusalFacts
         Assert.Equal(1, exitCode);
         Assert.Contains("ConnectionStrings:Proposals is not a valid Sqlite connection string", error);
     }
+
+    [Fact]
+    public void A_malformed_postgresql_connection_string_is_refused()
+    {
+        var (exitCode, error) = Run("migrate", "--Database:Provider", "PostgreSql", "--ConnectionStrings:Proposals", "Hots=127.0.0.1;Databse=x");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ConnectionStrings:Proposals is not a valid PostgreSql connection string", error);
+    }
 }
