@@ -20,6 +20,7 @@ internal static class CalendarApi
         var group = app.MapGroup("/api/calendar").WithTags("Calendar");
         group.MapGet("/", ListAsync);
         group.MapPut("/days", SaveAsync);
+        group.MapPost("/import", ImportAsync);
         return app;
     }
 
@@ -77,4 +78,48 @@ internal static class CalendarApi
         await calendar.SaveAsync(parsed, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<CalendarDay>>(parsed);
     }
+
+    public const int MaxImportBytes = 64 * 1024;
+
+    public sealed record ImportResponse(bool DryRun, int Days, int Holidays, int Workdays, DateOnly? From, DateOnly? To);
+
+    /// <summary>Imports a calendar file (see db/calendars/) sent as text; with dryRun=true only checks it.</summary>
+    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportAsync(HttpContext http, string? dryRun, CalendarStore calendar, CancellationToken cancellationToken)
+    {
+        if (!Caller.From(http.User).IsIn(Roles.Admin))
+        {
+            return Problems.Forbidden("只有系统管理员可以导入工作日历");
+        }
+        var errors = new Dictionary<string, string[]>();
+        var onlyCheck = QueryParsing.Bool(dryRun, "dryRun", errors) ?? false;
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+        if (http.Request.ContentLength is > MaxImportBytes)
+        {
+            return TypedResults.Problem(detail: $"日历文件过大：最多 {MaxImportBytes} 字节", title: "请求体过大", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        using var reader = new StreamReader(http.Request.Body, System.Text.Encoding.UTF8);
+        var buffer = new char[MaxImportBytes + 1];
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken);
+        if (read > MaxImportBytes)
+        {
+            return TypedResults.Problem(detail: $"日历文件过大：最多 {MaxImportBytes} 字节", title: "请求体过大", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        var parsed = CalendarFile.Parse("calendar", new string(buffer, 0, read));
+        if (!parsed.IsValid)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["file"] = parsed.Errors.ToArray() }, "日历文件有误，未导入任何日期");
+        }
+        if (!onlyCheck)
+        {
+            await calendar.SaveAsync(parsed.Days, cancellationToken);
+        }
+        return TypedResults.Ok(Summary(parsed.Days, onlyCheck));
+    }
+
+    public static ImportResponse Summary(IReadOnlyList<CalendarDay> days, bool dryRun) =>
+        new(dryRun, days.Count, days.Count(d => !d.IsWorkingDay), days.Count(d => d.IsWorkingDay),
+            days.Count == 0 ? null : days.Min(d => d.Date), days.Count == 0 ? null : days.Max(d => d.Date));
 }

@@ -1,5 +1,7 @@
 using Proposals.Data;
+using Proposals.Data.Calendar;
 using Proposals.Data.Migrations;
+using Proposals.Engine.Calendar;
 using Proposals.Host.Demo;
 using Proposals.Host.Workflows;
 
@@ -19,6 +21,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
           migrate                  bring the database up to date and exit
           check-workflows [folder] validate the workflow definitions without starting (default: ./workflows)
           seed-demo                migrate, load the demo city and print its users, then exit
+          import-calendar <file>   load a year's holidays and make-up working days (see db/calendars/)
 
         Options:
           --demo                   load the demo city at start and print its users
@@ -28,7 +31,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
           --help                   show this text
         """;
 
-    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo"];
+    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar"];
 
     private static readonly string[] ValueOptions = ["--urls", "--environment", "--contentRoot", "--applicationName"];
 
@@ -48,10 +51,14 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
             {
                 return Fail($"unknown command '{command}'");
             }
-            if (command == "check-workflows" && args.Length > 1 && !args[1].StartsWith('-'))
+            if (command is "check-workflows" or "import-calendar" && args.Length > 1 && !args[1].StartsWith('-'))
             {
                 folder = args[1];
                 index = 2;
+            }
+            else if (command == "import-calendar")
+            {
+                return Fail("import-calendar needs the calendar file, as in: import-calendar db/calendars/cn-2026.csv");
             }
         }
         for (; index < args.Length; index++)
@@ -138,6 +145,33 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
                         return 1;
                     }
                     output.WriteLine(outcome.ScriptsApplied.Count == 0 ? "The database is up to date." : $"Applied {outcome.ScriptsApplied.Count} script(s).");
+                    return 0;
+                case "import-calendar":
+                    if (!File.Exists(Folder))
+                    {
+                        error.WriteLine($"error: no calendar file at {Folder}");
+                        return 1;
+                    }
+                    var parsed = CalendarFile.Parse(Path.GetFileName(Folder!), await File.ReadAllTextAsync(Folder!));
+                    if (!parsed.IsValid)
+                    {
+                        foreach (var problem in parsed.Errors)
+                        {
+                            error.WriteLine(problem);
+                        }
+                        error.WriteLine("error: nothing was imported");
+                        return 1;
+                    }
+                    var database = app.Services.GetRequiredService<Database>();
+                    var migrated = DatabaseMigrator.Migrate(database);
+                    if (!migrated.Successful)
+                    {
+                        error.WriteLine($"error: {migrated.Error}");
+                        return 1;
+                    }
+                    await app.Services.GetRequiredService<CalendarStore>().SaveAsync(parsed.Days, CancellationToken.None);
+                    var summary = Calendar.CalendarApi.Summary(parsed.Days, dryRun: false);
+                    output.WriteLine($"Imported {summary.Days} day(s) from {summary.From:yyyy-MM-dd} to {summary.To:yyyy-MM-dd}: {summary.Holidays} holiday(s), {summary.Workdays} make-up working day(s).");
                     return 0;
                 case "seed-demo":
                     var startup = app.Services.GetServices<IHostedService>().OfType<DatabaseStartup>().Single();

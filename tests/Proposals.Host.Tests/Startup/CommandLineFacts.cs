@@ -12,6 +12,7 @@ public sealed class CommandLineFacts
     [InlineData(new[] { "--urls" }, "option '--urls' needs a value")]
     [InlineData(new[] { "run", "extra" }, "unexpected argument 'extra'")]
     [InlineData(new[] { "--ConnectionStrings:Proposals", "--demo" }, "needs a value")]
+    [InlineData(new[] { "import-calendar" }, "import-calendar needs the calendar file")]
     public void A_bad_argument_exits_with_2_and_says_what_is_wrong(string[] args, string expected)
     {
         var commandLine = CommandLine.Parse(args);
