@@ -74,6 +74,7 @@ internal static class ServiceRegistration
         services.AddSingleton<WorkflowCatalog>();
         services.AddSingleton<EngineContextFactory>();
         services.AddSingleton<ProposalActions>();
+        services.AddSingleton<Reminders.ReminderDispatcher>();
         services.AddSingleton<DemoCity>();
         services.AddHostedService<DatabaseStartup>();
         return services;

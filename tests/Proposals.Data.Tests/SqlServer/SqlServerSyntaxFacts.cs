@@ -113,6 +113,10 @@ public sealed class SqlServerSyntaxFacts
         var reminders = new ReminderStore(database);
         await reminders.ClaimDueAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
         await reminders.MarkSentAsync(1, "host-a", Now, ct);
+        await reminders.SubjectsAsync([1, 2], ct);
+        var due = new DueReminder(1, 1, 7, "blue", Now, "[]", "1d", false);
+        await reminders.DeliverAsync(due, "host-a", [new ReminderNotice(11, null, "department", "reminder-blue", "标题", "正文"), new ReminderNotice(null, "supervision", "supervisor", "reminder-blue", "标题", "正文")], Now.AddDays(1), Now, ct);
+        await reminders.CancelClaimedAsync(1, "host-a", ct);
         var outbox = new OutboxStore(database);
         await outbox.ClaimDueAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
         await outbox.MarkDeliveredAsync(1, "host-a", Now, ct);
