@@ -11,16 +11,21 @@ internal static class RepositoryFiles
     /// <summary>The text of workflows/workflow.schema.json.</summary>
     public static string WorkflowSchemaJson() => File.ReadAllText(Path.Combine(WorkflowsFolder(), "workflow.schema.json"));
 
-    private static string WorkflowsFolder()
+    /// <summary>The text of the shipped 2026 calendar file.</summary>
+    public static string Calendar2026() => File.ReadAllText(Find(Path.Combine("db", "calendars", "cn-2026.csv")));
+
+    private static string WorkflowsFolder() => Path.GetDirectoryName(Find(Path.Combine("workflows", DefinitionFileName)))!;
+
+    private static string Find(string relativePath)
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
-            var workflows = Path.Combine(folder.FullName, "workflows");
-            if (File.Exists(Path.Combine(workflows, DefinitionFileName)))
+            var candidate = Path.Combine(folder.FullName, relativePath);
+            if (File.Exists(candidate))
             {
-                return workflows;
+                return candidate;
             }
         }
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds workflows/{DefinitionFileName}.");
+        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds {relativePath}.");
     }
 }

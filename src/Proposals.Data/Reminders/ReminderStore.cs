@@ -42,18 +42,6 @@ public sealed class ReminderStore(Database database)
             .Select(r => new DueReminder(r.Id, r.ProposalId, r.TaskRowId, r.Level, DateValues.Load(r.DueAt), r.Recipients, r.RepeatEvery, r.FlagKey)).ToList();
     }
 
-    /// <summary>Marks a claimed reminder sent; false when the claim was lost (lease over, or the task closed meanwhile).</summary>
-    public async Task<bool> MarkSentAsync(long id, string owner, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE reminders SET status = 'sent', sent_at = @Now, claimed_by = NULL, claimed_until = NULL
-            WHERE id = @id AND claimed_by = @owner AND status = 'pending'
-            """, new { id, owner, Now = now.UtcDateTime }, cancellationToken: cancellationToken));
-        return changed == 1;
-    }
-
     private sealed class SubjectRow
     {
         public long ReminderId { get; init; }

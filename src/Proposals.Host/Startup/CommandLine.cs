@@ -8,10 +8,10 @@ using Proposals.Host.Workflows;
 namespace Proposals.Host.Startup;
 
 /// <summary>
-/// The command line: <c>run</c> (the default), <c>migrate</c>, <c>check-workflows [folder]</c> and <c>seed-demo</c>,
+/// The command line: <c>run</c> (the default), <c>migrate</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c> and <c>import-calendar file</c>,
 /// with <c>--demo</c> and the usual ASP.NET Core settings (<c>--urls</c>, <c>--Section:Key value</c>).
 /// </summary>
-internal sealed record CommandLine(string Command, bool Demo, string? Folder, string[] HostArgs, string? Error)
+internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error)
 {
     public const string Usage = """
         Usage: Proposals.Host [command] [options]
@@ -40,7 +40,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
         ArgumentNullException.ThrowIfNull(args);
         var command = "run";
         var demo = false;
-        string? folder = null;
+        string? target = null;
         var hostArgs = new List<string>();
         var index = 0;
         if (args.Length > 0 && !args[0].StartsWith('-'))
@@ -53,7 +53,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
             }
             if (command is "check-workflows" or "import-calendar" && args.Length > 1 && !args[1].StartsWith('-'))
             {
-                folder = args[1];
+                target = args[1];
                 index = 2;
             }
             else if (command == "import-calendar")
@@ -95,7 +95,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
         {
             hostArgs.Add("--Proposals:Demo=true");
         }
-        return new CommandLine(command, demo, folder, hostArgs.ToArray(), null);
+        return new CommandLine(command, demo, target, hostArgs.ToArray(), null);
 
         static CommandLine Fail(string error) => new("error", false, null, [], error);
     }
@@ -113,7 +113,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
                 output.WriteLine(Usage);
                 return 0;
             case "check-workflows":
-                var target = Path.GetFullPath(Folder ?? "workflows");
+                var target = Path.GetFullPath(Target ?? "workflows");
                 var files = WorkflowFiles.Read(target);
                 foreach (var problem in files.Errors)
                 {
@@ -147,12 +147,12 @@ internal sealed record CommandLine(string Command, bool Demo, string? Folder, st
                     output.WriteLine(outcome.ScriptsApplied.Count == 0 ? "The database is up to date." : $"Applied {outcome.ScriptsApplied.Count} script(s).");
                     return 0;
                 case "import-calendar":
-                    if (!File.Exists(Folder))
+                    if (!File.Exists(Target))
                     {
-                        error.WriteLine($"error: no calendar file at {Folder}");
+                        error.WriteLine($"error: no calendar file at {Target}");
                         return 1;
                     }
-                    var parsed = CalendarFile.Parse(Path.GetFileName(Folder!), await File.ReadAllTextAsync(Folder!));
+                    var parsed = CalendarFile.Parse(Path.GetFileName(Target!), await File.ReadAllTextAsync(Target!));
                     if (!parsed.IsValid)
                     {
                         foreach (var problem in parsed.Errors)

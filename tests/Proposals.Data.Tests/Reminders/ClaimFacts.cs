@@ -46,14 +46,14 @@ public abstract class ClaimFacts(IDatabaseProvider provider) : StoreFacts(provid
         var again = await store.ClaimDueAsync("other", due.AddMinutes(6), 100, Lease, CancellationToken.None);
         Assert.Equal(first.Select(r => r.Id).Order(), again.Select(r => r.Id).Order());
 
-        Assert.False(await store.MarkSentAsync(first[0].Id, "dead-host", due.AddMinutes(7), CancellationToken.None));
-        Assert.True(await store.MarkSentAsync(first[0].Id, "other", due.AddMinutes(7), CancellationToken.None));
+        Assert.False(await store.DeliverAsync(first[0], "dead-host", [], null, due.AddMinutes(7), CancellationToken.None));
+        Assert.True(await store.DeliverAsync(first[0], "other", [], null, due.AddMinutes(7), CancellationToken.None));
         Assert.DoesNotContain(first[0].Id, (await store.ClaimDueAsync("third", due.AddHours(1), 100, Lease, CancellationToken.None)).Select(r => r.Id));
         Assert.Equal("sent", await ScalarAsync<string>("SELECT status FROM reminders WHERE id = @id", new { id = first[0].Id }));
     }
 
     [SkippableFact]
-    public async Task A_reminder_cancelled_while_claimed_is_not_marked_sent()
+    public async Task A_reminder_cancelled_while_claimed_is_not_delivered()
     {
         var city = await TestCity.CreateAsync(Database);
         var id = await city.SubmittedAsync(city.PartyAMember, city.PartyAAdmin, "取消", TestCity.Monday);
@@ -63,7 +63,8 @@ public abstract class ClaimFacts(IDatabaseProvider provider) : StoreFacts(provid
 
         await city.ActAsync(city.Government, id, "reject", TestCity.Monday.AddHours(1), new System.Text.Json.Nodes.JsonObject { ["reason"] = "不予采纳" });
 
-        Assert.False(await store.MarkSentAsync(decideReminder.Id, "host", TestCity.Monday.AddHours(2), CancellationToken.None));
+        Assert.False(await store.DeliverAsync(decideReminder, "host", [new ReminderNotice(null, "government", "government", "reminder-reminder", "t", "b")], null, TestCity.Monday.AddHours(2), CancellationToken.None));
+        Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE kind = 'reminder-reminder'"));
         Assert.Equal("cancelled", await ScalarAsync<string>("SELECT status FROM reminders WHERE id = @id", new { id = decideReminder.Id }));
     }
 

@@ -73,7 +73,7 @@ public sealed class SqlServerSyntaxFacts
         await calendar.ListAsync(2026, ct);
         await calendar.SaveAsync([new CalendarDay(new DateOnly(2026, 10, 1), false, "国庆节")], ct);
 
-        var definition = ShippedDefinition();
+        var definition = ProposalChain.Definition;
         var workflows = new WorkflowStore(database);
         await workflows.PublishAsync([definition], Now, ct);
         await workflows.LoadAllAsync(ct);
@@ -112,7 +112,6 @@ public sealed class SqlServerSyntaxFacts
 
         var reminders = new ReminderStore(database);
         await reminders.ClaimDueAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
-        await reminders.MarkSentAsync(1, "host-a", Now, ct);
         await reminders.SubjectsAsync([1, 2], ct);
         var due = new DueReminder(1, 1, 7, "blue", Now, "[]", "1d", false);
         await reminders.DeliverAsync(due, "host-a", [new ReminderNotice(11, null, "department", "reminder-blue", "标题", "正文"), new ReminderNotice(null, "supervision", "supervisor", "reminder-blue", "标题", "正文")], Now.AddDays(1), Now, ct);
@@ -144,19 +143,6 @@ public sealed class SqlServerSyntaxFacts
         new(2, 11, OrganizationKind.Department, ["department"]),
         new(3, 30, OrganizationKind.Supervision, ["supervisor"]),
     ];
-
-    private static WorkflowDefinition ShippedDefinition()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var file = Path.Combine(dir.FullName, "workflows", "proposal-chain.json");
-            if (File.Exists(file))
-            {
-                return DefinitionLoader.Parse("proposal-chain.json", File.ReadAllText(file)).Definition!;
-            }
-        }
-        throw new InvalidOperationException("workflows/proposal-chain.json not found");
-    }
 
     // A start and an adopt of a submitted item: together they write every kind of row a transition writes.
     private static (Transition Start, Transition Adopt) Transitions(WorkflowDefinition definition)

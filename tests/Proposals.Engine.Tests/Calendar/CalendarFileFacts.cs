@@ -4,18 +4,7 @@ namespace Proposals.Engine.Tests.Calendar;
 
 public sealed class CalendarFileFacts
 {
-    private static string Shipped()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var file = Path.Combine(dir.FullName, "db", "calendars", "cn-2026.csv");
-            if (File.Exists(file))
-            {
-                return File.ReadAllText(file);
-            }
-        }
-        throw new InvalidOperationException("db/calendars/cn-2026.csv not found");
-    }
+    private static string Shipped() => RepositoryFiles.Calendar2026();
 
     [Fact]
     public void The_shipped_2026_calendar_reads_as_33_holidays_and_6_make_up_working_days()

@@ -2,20 +2,20 @@ namespace Proposals.Host.Tests.Infrastructure;
 
 internal static class RepositoryPaths
 {
-    /// <summary>The repository's workflows folder, found by walking up from the test binaries.</summary>
-    public static string Workflows
+    /// <summary>The repository's workflows folder.</summary>
+    public static string Workflows => Path.GetDirectoryName(File("workflows/proposal-chain.json"))!;
+
+    /// <summary>A file of the repository, found by walking up from the test binaries.</summary>
+    public static string File(string relativePath)
     {
-        get
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            var candidate = Path.Combine(dir.FullName, relativePath);
+            if (System.IO.File.Exists(candidate))
             {
-                var candidate = Path.Combine(dir.FullName, "workflows");
-                if (File.Exists(Path.Combine(candidate, "proposal-chain.json")))
-                {
-                    return candidate;
-                }
+                return candidate;
             }
-            throw new InvalidOperationException("workflows/proposal-chain.json not found above " + AppContext.BaseDirectory);
         }
+        throw new InvalidOperationException($"{relativePath} not found above {AppContext.BaseDirectory}");
     }
 }

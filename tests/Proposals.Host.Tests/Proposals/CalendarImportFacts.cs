@@ -12,18 +12,7 @@ public sealed class CalendarImportFactsOnSqlServer() : CalendarImportFacts(TestD
 
 public abstract class CalendarImportFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
-    private static string ShippedCalendar()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var file = Path.Combine(dir.FullName, "db", "calendars", "cn-2026.csv");
-            if (File.Exists(file))
-            {
-                return File.ReadAllText(file);
-            }
-        }
-        throw new InvalidOperationException("db/calendars/cn-2026.csv not found");
-    }
+    private static string ShippedCalendar() => File.ReadAllText(RepositoryPaths.File("db/calendars/cn-2026.csv"));
 
     private static Task<HttpResponseMessage> ImportAsync(ApiClient user, string text, bool dryRun = false) =>
         user.Http.PostAsync($"/api/calendar/import?dryRun={dryRun.ToString().ToLowerInvariant()}", new StringContent(text, Encoding.UTF8, "text/csv"));

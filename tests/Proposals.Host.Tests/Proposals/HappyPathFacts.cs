@@ -43,7 +43,7 @@ public abstract class HappyPathFacts(Func<TestDatabase> database) : ChainFacts(d
             instruction = "请发改局牵头，教育局、住建局配合",
             leadDepartmentId = C.Org("fgj"),
             coDepartmentIds = new[] { C.Org("jyj"), C.Org("zjj") },
-        });
+        }, comment: "同意采纳，请抓紧落实");
         Assert.Equal("implementation", Chain.State(adopted));
         Assert.Equal(3, adopted["departments"]!.AsArray().Count);
         Assert.Equal("2026-06-02", adopted["itemDueDate"]!.GetValue<string>());
@@ -77,7 +77,8 @@ public abstract class HappyPathFacts(Func<TestDatabase> database) : ChainFacts(d
         Assert.Equal("zfb", adopt["organization"]!["code"]!.GetValue<string>());
         Assert.Equal(C.Org("fgj"), adopt["data"]!["leadDepartmentId"]!.GetValue<long>());
         Assert.NotNull(adopt["at"]);
-        Assert.True(history.All(e => e!["comment"] is null || e["comment"]!.GetValueKind() == System.Text.Json.JsonValueKind.String));
+        Assert.Equal("同意采纳，请抓紧落实", adopt["comment"]!.GetValue<string>());
+        Assert.Null(history[4]!["comment"]);
         Assert.Equal("evaluation", history[^1]!["fromState"]!.GetValue<string>());
         Assert.Equal("satisfied", history[^1]!["data"]!["rating"]!.GetValue<string>());
 
