@@ -1,6 +1,8 @@
 using Proposals.Host.Auth;
 using Proposals.Host.Calendar;
 using Proposals.Host.Inbox;
+using Proposals.Host.Jobs;
+using Proposals.Host.Notifications;
 using Proposals.Host.Organizations;
 using Proposals.Host.Proposals;
 using Proposals.Host.Startup;
@@ -21,6 +23,8 @@ if (!builder.Services.TryAddProposalsData(builder.Configuration, Console.Error))
     return 1;
 }
 builder.Services.AddProposalsWorkflow();
+builder.Services.AddProposalsNotifications(builder.Configuration);
+builder.Services.AddProposalsJobs(builder.Configuration);
 builder.Services.AddProposalsAuth();
 builder.Services.AddProposalsApi();
 
@@ -34,6 +38,8 @@ app.MapProposalsApi();
 app.MapInboxApi();
 app.MapSupervisionApi();
 app.MapCalendarApi();
+app.MapOutboxApi();
+app.MapJobsDashboard();
 
 return await commandLine.RunAsync(app, Console.Out, Console.Error);
 

@@ -53,20 +53,20 @@ public sealed class UserStore(Database database)
     }
 
     /// <summary>Creates a user with roles, or updates the existing one of that name to match.</summary>
-    public async Task<long> UpsertAsync(string username, string displayName, long organizationId, string passwordHash, IReadOnlyList<string> roles, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<long> UpsertAsync(string username, string displayName, long organizationId, string passwordHash, IReadOnlyList<string> roles, DateTimeOffset now, CancellationToken cancellationToken, bool active = true)
     {
         try
         {
-            return await TryUpsertAsync(username, displayName, organizationId, passwordHash, roles, now, cancellationToken);
+            return await TryUpsertAsync(username, displayName, organizationId, passwordHash, roles, active, now, cancellationToken);
         }
         catch (Exception ex) when (database.IsUniqueViolation(ex))
         {
             // Another host created the same user a moment ago; the second pass updates it instead.
-            return await TryUpsertAsync(username, displayName, organizationId, passwordHash, roles, now, cancellationToken);
+            return await TryUpsertAsync(username, displayName, organizationId, passwordHash, roles, active, now, cancellationToken);
         }
     }
 
-    private async Task<long> TryUpsertAsync(string username, string displayName, long organizationId, string passwordHash, IReadOnlyList<string> roles, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<long> TryUpsertAsync(string username, string displayName, long organizationId, string passwordHash, IReadOnlyList<string> roles, bool active, DateTimeOffset now, CancellationToken cancellationToken)
     {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
@@ -76,13 +76,13 @@ public sealed class UserStore(Database database)
             {
                 id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     database.Dialect.InsertReturningId("users", "username, display_name, organization_id, password_hash, active, created_at", "@username, @displayName, @organizationId, @passwordHash, @active, @now"),
-                    new { username, displayName, organizationId, passwordHash, active = true, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+                    new { username, displayName, organizationId, passwordHash, active, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
             }
             else
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE users SET display_name = @displayName, organization_id = @organizationId, password_hash = @passwordHash, active = @active WHERE id = @id",
-                    new { id, displayName, organizationId, passwordHash, active = true }, transaction, cancellationToken: cancellationToken));
+                    new { id, displayName, organizationId, passwordHash, active }, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition("DELETE FROM user_roles WHERE user_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
             }
             foreach (var role in roles.Distinct(StringComparer.Ordinal))

@@ -299,17 +299,11 @@ public sealed class ProposalStore(Database database)
         }
         foreach (var message in transition.Notifications)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO notifications (proposal_id, organization_id, organization_kind, role, kind, title, body, created_at, delivery_status, attempts, next_attempt_at)
-                VALUES (@proposalId, @OrganizationId, @OrganizationKind, @Role, @Kind, @Title, @Body, @utcNow, 'pending', 0, @utcNow)
-                """,
-                new
-                {
-                    proposalId, message.Recipient.OrganizationId,
-                    OrganizationKind = message.Recipient.OrganizationKind is { } kind ? Organizations.OrganizationStore.KindText(kind) : null,
-                    message.Recipient.Role, message.Kind, message.Title, message.Body, utcNow,
-                }, transaction, cancellationToken: cancellationToken));
+            var notice = new Reminders.ReminderNotice(
+                message.Recipient.OrganizationId,
+                message.Recipient.OrganizationKind is { } kind ? Organizations.OrganizationStore.KindText(kind) : null,
+                message.Recipient.Role, message.Kind, message.Title, message.Body);
+            await Reminders.OutboxStore.InsertAsync(connection, transaction, proposalId, notice, now, cancellationToken);
         }
         var audit = transition.Audit;
         await connection.ExecuteAsync(new CommandDefinition(

@@ -12,6 +12,14 @@ public sealed record ReminderNotice(long? OrganizationId, string? OrganizationKi
 /// <summary>A reminder or escalation row that has come due, claimed by one dispatcher for a lease.</summary>
 public sealed record DueReminder(long Id, long ProposalId, long TaskRowId, string Level, DateTimeOffset DueAt, string Recipients, string? RepeatEvery, bool FlagKey);
 
+/// <summary>Which due rows a dispatcher takes: reminders before a deadline, the notices after it (the escalation ladder), or both.</summary>
+public enum ReminderLevels
+{
+    All,
+    BeforeDeadline,
+    Escalations,
+}
+
 /// <summary>
 /// The reminder rows transitions schedule. A dispatcher claims due rows in small batches with a lease; a row
 /// whose dispatcher died before marking it sent is claimed again once the lease has run out.
@@ -35,9 +43,15 @@ public sealed class ReminderStore(Database database)
     }
 
     /// <summary>Claims up to <paramref name="batchSize"/> due reminders for <paramref name="owner"/> until <paramref name="now"/> + <paramref name="lease"/>.</summary>
-    public async Task<IReadOnlyList<DueReminder>> ClaimDueAsync(string owner, DateTimeOffset now, int batchSize, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DueReminder>> ClaimDueAsync(string owner, DateTimeOffset now, int batchSize, TimeSpan lease, ReminderLevels levels, CancellationToken cancellationToken)
     {
-        var rows = await Claims.ClaimAsync<Row>(database, "reminders", Due, "due_at, id", Columns, owner, now, batchSize, lease, cancellationToken);
+        var due = levels switch
+        {
+            ReminderLevels.BeforeDeadline => Due + " AND level = 'reminder'",
+            ReminderLevels.Escalations => Due + " AND level <> 'reminder'",
+            _ => Due,
+        };
+        var rows = await Claims.ClaimAsync<Row>(database, "reminders", due, "due_at, id", Columns, owner, now, batchSize, lease, cancellationToken);
         return rows.OrderBy(r => r.DueAt).ThenBy(r => r.Id)
             .Select(r => new DueReminder(r.Id, r.ProposalId, r.TaskRowId, r.Level, DateValues.Load(r.DueAt), r.Recipients, r.RepeatEvery, r.FlagKey)).ToList();
     }
@@ -94,13 +108,7 @@ public sealed class ReminderStore(Database database)
             }
             foreach (var notice in notices)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO notifications (proposal_id, organization_id, organization_kind, role, kind, title, body, created_at, delivery_status, attempts, next_attempt_at)
-                    VALUES (@ProposalId, @OrganizationId, @OrganizationKind, @Role, @Kind, @Title, @Body, @Now, 'pending', 0, @Now)
-                    """,
-                    new { reminder.ProposalId, notice.OrganizationId, notice.OrganizationKind, notice.Role, notice.Kind, notice.Title, notice.Body, Now = now.UtcDateTime },
-                    transaction, cancellationToken: cancellationToken));
+                await OutboxStore.InsertAsync(connection, transaction, reminder.ProposalId, notice, now, cancellationToken);
             }
             if (repeatAt is { } next)
             {

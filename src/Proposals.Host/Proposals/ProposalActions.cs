@@ -180,6 +180,36 @@ internal sealed class ProposalActions(
         return TypedResults.Ok(view);
     }
 
+    /// <summary>
+    /// Applies an action as the service itself (<see cref="SystemAccount"/>), for what the workflow does on its own.
+    /// Returns the refusal when the engine refuses (for example the item is already flagged), null when applied.
+    /// A concurrent change by someone else is met by reading the item again and retrying.
+    /// </summary>
+    public async Task<Refusal?> ApplyAsSystemAsync(Actor system, long id, string actionId, JsonObject data, string comment, CancellationToken cancellationToken)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = await proposals.FindAsync(id, Viewer.Service, cancellationToken)
+                ?? throw new InvalidOperationException($"Proposal {id} does not exist.");
+            var definition = await catalog.GetAsync(record.Instance.WorkflowId, record.Instance.WorkflowVersion, cancellationToken);
+            var context = await contexts.CreateAsync(cancellationToken);
+            var outcome = WorkflowEngine.Apply(definition, record.Instance, system, actionId, data, comment, context);
+            if (outcome.Refusal is { } refusal)
+            {
+                return refusal;
+            }
+            if (await proposals.ApplyAsync(definition, outcome.Transition!, null, context.Now, cancellationToken))
+            {
+                return null;
+            }
+            if (attempt == attempts)
+            {
+                throw new InvalidOperationException($"Proposal {id} changed under each of {attempts} attempts to apply '{actionId}'; the next run tries again.");
+            }
+        }
+    }
+
     private async Task<IResult?> ReplayAsync(Caller caller, long? id, string key, string requestHash, CancellationToken cancellationToken)
     {
         var stored = await proposals.FindIdempotentAsync(caller.UserId, key, cancellationToken);

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Proposals.Data.Calendar;
 using Proposals.Data.Organizations;
 using Proposals.Data.Reminders;
 using Proposals.Engine.Calendar;
 using Proposals.Engine.Execution;
+using Proposals.Host.Notifications;
+using Proposals.Host.Proposals;
 
 namespace Proposals.Host.Reminders;
 
@@ -12,17 +15,30 @@ namespace Proposals.Host.Reminders;
 /// Turns due reminder rows into notifications: claims a batch with a lease, words each message from the task and
 /// item it is about, and delivers it in one transaction with marking it sent (and scheduling the next occurrence of
 /// a repeating rung). Safe to run on several hosts at once and to run twice: a row is sent by the claim holder only.
+/// A rung that flags the item for key supervision does so through the engine, as the service's own account, before
+/// the notice goes out; the engine refuses a second flag, so a retried rung flags once.
 /// </summary>
-internal sealed class ReminderDispatcher(ReminderStore reminders, CalendarStore calendar, OrganizationStore organizations, TimeProvider time, IConfiguration configuration)
+internal sealed class ReminderDispatcher(
+    ReminderStore reminders,
+    CalendarStore calendar,
+    OrganizationStore organizations,
+    ProposalActions actions,
+    SystemAccount system,
+    MessageTemplates templates,
+    Links links,
+    TimeProvider time,
+    IConfiguration configuration,
+    ILogger<ReminderDispatcher> logger)
 {
+    public const string FlagKeyAction = "flag-key";
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private static readonly JsonSerializerOptions RecipientJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Dispatches up to <paramref name="batchSize"/> due reminders; returns how many were sent.</summary>
-    public async Task<int> DispatchDueAsync(string owner, int batchSize, CancellationToken cancellationToken)
+    /// <summary>Dispatches up to <paramref name="batchSize"/> due reminders of the given levels; returns how many were sent.</summary>
+    public async Task<int> DispatchDueAsync(string owner, ReminderLevels levels, int batchSize, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var batch = await reminders.ClaimDueAsync(owner, now, batchSize, Lease, cancellationToken);
+        var batch = await reminders.ClaimDueAsync(owner, now, batchSize, Lease, levels, cancellationToken);
         if (batch.Count == 0)
         {
             return 0;
@@ -37,8 +53,11 @@ internal sealed class ReminderDispatcher(ReminderStore reminders, CalendarStore 
                 await reminders.CancelClaimedAsync(reminder.Id, owner, cancellationToken);
                 continue;
             }
-            var notices = Notices(reminder, subject, context);
-            if (await reminders.DeliverAsync(reminder, owner, notices, NextOccurrence(reminder, context), now, cancellationToken))
+            if (reminder.FlagKey)
+            {
+                await FlagForKeySupervisionAsync(reminder, subject, context, cancellationToken);
+            }
+            if (await reminders.DeliverAsync(reminder, owner, Notices(reminder, subject, context), NextOccurrence(reminder, context), now, cancellationToken))
             {
                 sent++;
             }
@@ -46,28 +65,41 @@ internal sealed class ReminderDispatcher(ReminderStore reminders, CalendarStore 
         return sent;
     }
 
+    private async Task FlagForKeySupervisionAsync(DueReminder reminder, ReminderSubject subject, EngineContext context, CancellationToken cancellationToken)
+    {
+        // The rung's threshold (full working days late when it came due), whenever the dispatcher gets to it.
+        var days = subject.DueDate is { } date ? context.ClockFor(subject.OrganizationId).WorkingDaysOverdue(date, reminder.DueAt.AddTicks(-1)) : 0;
+        var reason = $"“{subject.TaskName}”逾期已满 {days} 个工作日，按督办规则自动列为重点督办件";
+        var refusal = await actions.ApplyAsSystemAsync(
+            await system.ActorAsync(cancellationToken), subject.ProposalId, FlagKeyAction, new JsonObject { ["reason"] = reason }, reason, cancellationToken);
+        if (refusal is not null)
+        {
+            // Already flagged (by a supervisor, or by this rung on an earlier run that did not finish): nothing to do.
+            logger.LogDebug("Proposal {ProposalId} was not flagged for key supervision: {Reason}", subject.ProposalId, refusal.Message);
+        }
+    }
+
     private List<ReminderNotice> Notices(DueReminder reminder, ReminderSubject subject, EngineContext context)
     {
-        var due = subject.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
-        var organization = context.NameOf(subject.OrganizationId);
-        var link = $"{(configuration["Proposals:PublicUrl"] ?? "http://127.0.0.1:5080").TrimEnd('/')}/api/proposals/{subject.ProposalId}";
-        string title;
-        string body;
-        if (reminder.Level == "reminder")
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            title = $"到期提醒：《{Shorten(subject.Title)}》{subject.TaskName}将于 {due} 到期";
-            body = $"《{subject.Title}》的“{subject.TaskName}”由{organization}办理，办理期限为 {due}，请及时办理。{link}";
-        }
-        else
-        {
-            var days = subject.DueDate is { } date ? context.ClockFor(subject.OrganizationId).WorkingDaysOverdue(date, context.Now) : 0;
-            title = $"{LevelName(reminder.Level)}：《{Shorten(subject.Title)}》{subject.TaskName}已逾期";
-            body = $"《{subject.Title}》的“{subject.TaskName}”由{organization}办理，办理期限 {due} 已过，已逾期 {days} 个工作日，请立即办理。{link}";
-        }
+            ["item"] = subject.Title,
+            ["itemShort"] = Shorten(subject.Title),
+            ["step"] = subject.TaskName,
+            ["organization"] = context.NameOf(subject.OrganizationId),
+            ["due"] = subject.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—",
+            ["days"] = DaysOverdue(subject, context).ToString(CultureInfo.InvariantCulture),
+            ["level"] = LevelName(reminder.Level),
+            ["link"] = links.Proposal(subject.ProposalId),
+        };
+        var (title, body) = templates.Fill(reminder.Level == "reminder" ? MessageTemplates.Reminder : MessageTemplates.Overdue, values);
         var recipients = JsonSerializer.Deserialize<List<Recipient>>(reminder.Recipients, RecipientJson) ?? [];
         return recipients.Select(r => new ReminderNotice(
             r.OrganizationId, r.OrganizationKind is { } kind ? OrganizationStore.KindText(kind) : null, r.Role, $"reminder-{reminder.Level}", title, body)).ToList();
     }
+
+    private static int DaysOverdue(ReminderSubject subject, EngineContext context) =>
+        subject.DueDate is { } date ? context.ClockFor(subject.OrganizationId).WorkingDaysOverdue(date, context.Now) : 0;
 
     // A repeating rung comes back each interval at the start of the working morning, for as long as its task stays open.
     private static DateTimeOffset? NextOccurrence(DueReminder reminder, EngineContext context)

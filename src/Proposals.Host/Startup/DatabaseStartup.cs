@@ -18,6 +18,7 @@ internal sealed class DatabaseStartup(
     WorkflowStore workflows,
     WorkflowCatalog catalog,
     DemoCity demo,
+    Proposals.SystemAccount system,
     IConfiguration configuration,
     IHostEnvironment environment,
     TimeProvider time,
@@ -63,6 +64,7 @@ internal sealed class DatabaseStartup(
         {
             throw new StartupRefusedException($"No '{Proposals.ProposalActions.ProposalWorkflowId}' workflow is published; {folder} must define it.");
         }
+        await system.EnsureAsync(cancellationToken);
         if (configuration.GetValue("Proposals:Demo", false))
         {
             var password = DemoPassword(configuration);

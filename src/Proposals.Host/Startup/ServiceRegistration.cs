@@ -13,7 +13,9 @@ using Proposals.Data.Workflows;
 using Proposals.Host.Auth;
 using Proposals.Host.Demo;
 using Proposals.Host.Http;
+using Proposals.Host.Notifications;
 using Proposals.Host.Proposals;
+using Proposals.Host.Supervision;
 using Proposals.Host.Workflows;
 using Scalar.AspNetCore;
 
@@ -75,8 +77,24 @@ internal static class ServiceRegistration
         services.AddSingleton<EngineContextFactory>();
         services.AddSingleton<ProposalActions>();
         services.AddSingleton<Reminders.ReminderDispatcher>();
+        services.AddSingleton<SystemAccount>();
         services.AddSingleton<DemoCity>();
+        // In this order: settings are judged before the database is touched, and jobs are scheduled after it is ready.
+        services.AddHostedService<SettingsCheck>();
         services.AddHostedService<DatabaseStartup>();
+        return services;
+    }
+
+    public static IServiceCollection AddProposalsNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));
+        services.AddSingleton<MessageTemplates>();
+        services.AddSingleton<Links>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<SupervisorDigest>();
+        services.AddHealthChecks()
+            .AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"])
+            .AddCheck<ChannelsHealthCheck>("channels", tags: ["ready"]);
         return services;
     }
 
@@ -108,7 +126,7 @@ internal static class ServiceRegistration
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReportJson.WriteAsync }).AllowAnonymous();
         return app;
     }
 }

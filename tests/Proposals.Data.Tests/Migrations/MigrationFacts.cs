@@ -10,6 +10,7 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
     [
         "organizations", "users", "user_roles", "access_tokens", "calendar_days", "workflow_definitions", "topics", "topic_parties",
         "proposals", "proposal_departments", "tasks", "reminders", "notifications", "notification_reads", "audit_events", "idempotency_keys",
+        "notification_deliveries", "job_runs",
     ];
 
     private Task<Database> CreateEmptyAsync()

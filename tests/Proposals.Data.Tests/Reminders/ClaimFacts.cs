@@ -21,15 +21,15 @@ public abstract class ClaimFacts(IDatabaseProvider provider) : StoreFacts(provid
         var farFuture = TestCity.Monday.AddYears(1);
         var store = new ReminderStore(Database);
 
-        Assert.Empty(await store.ClaimDueAsync("early", TestCity.Monday, 100, Lease, CancellationToken.None));
+        Assert.Empty(await store.ClaimDueAsync("early", TestCity.Monday, 100, Lease, ReminderLevels.All, CancellationToken.None));
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => store.ClaimDueAsync($"host-{i}", farFuture, 3, Lease, CancellationToken.None))));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => store.ClaimDueAsync($"host-{i}", farFuture, 3, Lease, ReminderLevels.All, CancellationToken.None))));
         var ids = claims.SelectMany(c => c.Select(r => r.Id)).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Equal(pending, ids.Count);
         Assert.All(claims, c => Assert.True(c.Count <= 3));
         Assert.Equal(pending, await ScalarAsync<long>("SELECT COUNT(*) FROM reminders WHERE claimed_by IS NOT NULL"));
-        Assert.Empty(await store.ClaimDueAsync("late", farFuture, 100, Lease, CancellationToken.None));
+        Assert.Empty(await store.ClaimDueAsync("late", farFuture, 100, Lease, ReminderLevels.All, CancellationToken.None));
     }
 
     [SkippableFact]
@@ -39,16 +39,16 @@ public abstract class ClaimFacts(IDatabaseProvider provider) : StoreFacts(provid
         await city.SubmittedAsync(city.PartyAMember, city.PartyAAdmin, "租约", TestCity.Monday);
         var store = new ReminderStore(Database);
         var due = TestCity.Monday.AddYears(1);
-        var first = await store.ClaimDueAsync("dead-host", due, 100, Lease, CancellationToken.None);
+        var first = await store.ClaimDueAsync("dead-host", due, 100, Lease, ReminderLevels.All, CancellationToken.None);
         Assert.NotEmpty(first);
 
-        Assert.Empty(await store.ClaimDueAsync("other", due.AddMinutes(4), 100, Lease, CancellationToken.None));
-        var again = await store.ClaimDueAsync("other", due.AddMinutes(6), 100, Lease, CancellationToken.None);
+        Assert.Empty(await store.ClaimDueAsync("other", due.AddMinutes(4), 100, Lease, ReminderLevels.All, CancellationToken.None));
+        var again = await store.ClaimDueAsync("other", due.AddMinutes(6), 100, Lease, ReminderLevels.All, CancellationToken.None);
         Assert.Equal(first.Select(r => r.Id).Order(), again.Select(r => r.Id).Order());
 
         Assert.False(await store.DeliverAsync(first[0], "dead-host", [], null, due.AddMinutes(7), CancellationToken.None));
         Assert.True(await store.DeliverAsync(first[0], "other", [], null, due.AddMinutes(7), CancellationToken.None));
-        Assert.DoesNotContain(first[0].Id, (await store.ClaimDueAsync("third", due.AddHours(1), 100, Lease, CancellationToken.None)).Select(r => r.Id));
+        Assert.DoesNotContain(first[0].Id, (await store.ClaimDueAsync("third", due.AddHours(1), 100, Lease, ReminderLevels.All, CancellationToken.None)).Select(r => r.Id));
         Assert.Equal("sent", await ScalarAsync<string>("SELECT status FROM reminders WHERE id = @id", new { id = first[0].Id }));
     }
 
@@ -58,7 +58,7 @@ public abstract class ClaimFacts(IDatabaseProvider provider) : StoreFacts(provid
         var city = await TestCity.CreateAsync(Database);
         var id = await city.SubmittedAsync(city.PartyAMember, city.PartyAAdmin, "取消", TestCity.Monday);
         var store = new ReminderStore(Database);
-        var claimed = await store.ClaimDueAsync("host", TestCity.Monday.AddYears(1), 100, Lease, CancellationToken.None);
+        var claimed = await store.ClaimDueAsync("host", TestCity.Monday.AddYears(1), 100, Lease, ReminderLevels.All, CancellationToken.None);
         var decideReminder = claimed.First(r => r.ProposalId == id);
 
         await city.ActAsync(city.Government, id, "reject", TestCity.Monday.AddHours(1), new System.Text.Json.Nodes.JsonObject { ["reason"] = "不予采纳" });
@@ -69,30 +69,61 @@ public abstract class ClaimFacts(IDatabaseProvider provider) : StoreFacts(provid
     }
 
     [SkippableFact]
-    public async Task Outbox_messages_are_claimed_once_retried_after_failure_and_dead_after_the_last_attempt()
+    public async Task Outbox_messages_are_routed_once_and_each_channel_retries_and_is_dead_lettered_on_its_own()
     {
         var city = await TestCity.CreateAsync(Database);
         await city.SubmittedAsync(city.PartyAMember, city.PartyAAdmin, "投递", TestCity.Monday);
         var store = new OutboxStore(Database);
         var now = TestCity.Monday.AddMinutes(1);
-        var claimed = await store.ClaimDueAsync("host", now, 100, Lease, CancellationToken.None);
-        Assert.NotEmpty(claimed);
-        Assert.Empty(await store.ClaimDueAsync("other", now, 100, Lease, CancellationToken.None));
+        var claimed = await store.ClaimUnroutedAsync("host", now, 100, Lease, CancellationToken.None);
+        Assert.True(claimed.Count >= 2);
+        Assert.Empty(await store.ClaimUnroutedAsync("other", now, 100, Lease, CancellationToken.None));
 
-        var delivered = claimed[1];
-        Assert.True(await store.MarkDeliveredAsync(delivered.Id, "host", now, CancellationToken.None));
-        Assert.False(await store.MarkDeliveredAsync(delivered.Id, "host", now, CancellationToken.None));
-        Assert.Equal("delivered", await ScalarAsync<string>("SELECT delivery_status FROM notifications WHERE id = @id", new { id = delivered.Id }));
+        Assert.True(await store.RouteAsync(claimed[0].Id, "host", ["mail", "robot"], now, CancellationToken.None));
+        Assert.False(await store.RouteAsync(claimed[0].Id, "host", ["mail", "robot"], now, CancellationToken.None));
+        Assert.False(await store.RouteAsync(claimed[1].Id, "other", ["mail"], now, CancellationToken.None));
+        Assert.True(await store.RouteAsync(claimed[1].Id, "host", [], now, CancellationToken.None));
+        Assert.Equal("delivered", await ScalarAsync<string>("SELECT delivery_status FROM notifications WHERE id = @id", new { id = claimed[1].Id }));
 
-        var message = claimed[0];
-        Assert.True(await store.MarkFailedAsync(message.Id, "host", "smtp: connection refused", now.AddMinutes(1), maxAttempts: 2, CancellationToken.None));
-        var retry = await store.ClaimDueAsync("other", now.AddMinutes(2), 100, Lease, CancellationToken.None);
-        Assert.Contains(message.Id, retry.Select(m => m.Id));
-        Assert.Equal(1, retry.Single(m => m.Id == message.Id).Attempts);
-        Assert.True(await store.MarkFailedAsync(message.Id, "other", "smtp: connection refused", now.AddMinutes(3), maxAttempts: 2, CancellationToken.None));
-        Assert.Equal("dead", await ScalarAsync<string>("SELECT delivery_status FROM notifications WHERE id = @id", new { id = message.Id }));
-        var later = (await store.ClaimDueAsync("third", now.AddHours(1), 100, Lease, CancellationToken.None)).Select(m => m.Id).ToList();
-        Assert.DoesNotContain(message.Id, later);
-        Assert.DoesNotContain(delivered.Id, later);
+        var deliveries = await store.ClaimDueDeliveriesAsync("host", now, 100, Lease, CancellationToken.None);
+        Assert.Equal(["mail", "robot"], deliveries.Select(d => d.Channel).Order().ToArray());
+        Assert.All(deliveries, d => Assert.Equal(claimed[0].Title, d.Message.Title));
+        Assert.Empty(await store.ClaimDueDeliveriesAsync("other", now, 100, Lease, CancellationToken.None));
+
+        var mail = deliveries.Single(d => d.Channel == "mail");
+        var robot = deliveries.Single(d => d.Channel == "robot");
+        Assert.True(await store.MarkSentAsync(mail.Id, "host", now, CancellationToken.None));
+        Assert.False(await store.MarkSentAsync(mail.Id, "host", now, CancellationToken.None));
+
+        Assert.True(await store.MarkFailedAsync(robot.Id, "host", "robot: 500", now.AddMinutes(1), maxAttempts: 2, CancellationToken.None));
+        Assert.Empty(await store.ClaimDueDeliveriesAsync("other", now.AddSeconds(30), 100, Lease, CancellationToken.None));
+        var retry = Assert.Single(await store.ClaimDueDeliveriesAsync("other", now.AddMinutes(2), 100, Lease, CancellationToken.None));
+        Assert.Equal((robot.Id, 1), (retry.Id, retry.Attempts));
+        Assert.True(await store.MarkFailedAsync(robot.Id, "other", "robot: 500 again", now.AddMinutes(3), maxAttempts: 2, CancellationToken.None));
+        Assert.Empty(await store.ClaimDueDeliveriesAsync("third", now.AddHours(1), 100, Lease, CancellationToken.None));
+
+        var dead = Assert.Single(await store.ListAsync("dead", 0, 10, CancellationToken.None));
+        Assert.Equal((robot.Id, "robot", 2, "robot: 500 again"), (dead.Id, dead.Channel, dead.Attempts, dead.LastError));
+        var counts = await store.CountsAsync(CancellationToken.None);
+        Assert.Equal(1, counts.Dead);
+        Assert.Equal(0, counts.Pending);
+
+        Assert.False(await store.RetryDeadAsync(mail.Id, now.AddHours(2), CancellationToken.None));
+        Assert.True(await store.RetryDeadAsync(robot.Id, now.AddHours(2), CancellationToken.None));
+        var revived = Assert.Single(await store.ClaimDueDeliveriesAsync("third", now.AddHours(2), 100, Lease, CancellationToken.None));
+        Assert.Equal((robot.Id, 0), (revived.Id, revived.Attempts));
+    }
+
+    [SkippableFact]
+    public async Task PostOnceAsync_writes_a_period_s_notifications_for_the_first_caller_only()
+    {
+        var store = new OutboxStore(Database);
+        var notice = new ReminderNotice(null, "supervision", "supervisor", "digest", "督查日报", "正文");
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => store.PostOnceAsync("digest", "2026-03-02", [notice], TestCity.Monday, CancellationToken.None))));
+
+        Assert.Equal(1, results.Count(r => r));
+        Assert.True(await store.HasRunAsync("digest", "2026-03-02", CancellationToken.None));
+        Assert.False(await store.HasRunAsync("digest", "2026-03-03", CancellationToken.None));
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE kind = 'digest'"));
     }
 }

@@ -111,15 +111,23 @@ public sealed class SqlServerSyntaxFacts
         await notifications.MarkReadAsync(Viewers()[0], [1, 2], Now, ct);
 
         var reminders = new ReminderStore(database);
-        await reminders.ClaimDueAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
+        await reminders.ClaimDueAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ReminderLevels.All, ct);
         await reminders.SubjectsAsync([1, 2], ct);
         var due = new DueReminder(1, 1, 7, "blue", Now, "[]", "1d", false);
         await reminders.DeliverAsync(due, "host-a", [new ReminderNotice(11, null, "department", "reminder-blue", "标题", "正文"), new ReminderNotice(null, "supervision", "supervisor", "reminder-blue", "标题", "正文")], Now.AddDays(1), Now, ct);
         await reminders.CancelClaimedAsync(1, "host-a", ct);
         var outbox = new OutboxStore(database);
-        await outbox.ClaimDueAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
-        await outbox.MarkDeliveredAsync(1, "host-a", Now, ct);
+        await outbox.ClaimUnroutedAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
+        await outbox.RouteAsync(1, "host-a", ["mail", "robot"], Now, ct);
+        await outbox.ClaimDueDeliveriesAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
+        await outbox.MarkSentAsync(1, "host-a", Now, ct);
         await outbox.MarkFailedAsync(1, "host-a", "smtp down", Now.AddMinutes(5), 5, ct);
+        await outbox.RetryDeadAsync(1, Now, ct);
+        await outbox.ListAsync("dead", 0, 20, ct);
+        // The recording connection answers no rows, and the counts are read as exactly one.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => outbox.CountsAsync(ct));
+        await outbox.PostOnceAsync("digest", "2026-03-02", [new ReminderNotice(null, "supervision", "supervisor", "digest", "标题", "正文")], Now, ct);
+        await outbox.HasRunAsync("digest", "2026-03-02", ct);
 
         Assert.True(statements.Count > 60, $"only {statements.Count} statements were recorded");
         foreach (var statement in statements.Distinct())

@@ -77,9 +77,9 @@ public sealed class Chain : IDisposable
     }
 
     /// <summary>Adopted, signed by all three departments and with both co-department opinions in.</summary>
-    public async Task<long> ReadyToReplyAsync()
+    public async Task<long> ReadyToReplyAsync(string? dueDate = null)
     {
-        var id = await AdoptedAsync();
+        var id = await AdoptedAsync(dueDate);
         await Lead.ActAsync(id, "sign");
         await Co1.ActAsync(id, "sign");
         await Co2.ActAsync(id, "sign");

@@ -18,11 +18,15 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
 
     private readonly string? _workflowsPath;
 
-    public ProposalsHost(TestDatabase database, string? workflowsPath = null, DateTimeOffset? start = null)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    /// <param name="settings">Configuration on top of the test defaults (which switch the Hangfire server off: tests run jobs themselves, on their clock).</param>
+    public ProposalsHost(TestDatabase database, string? workflowsPath = null, DateTimeOffset? start = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Database = database;
         _workflowsPath = workflowsPath;
         Clock = new ManualTimeProvider(start ?? DefaultStart);
+        _settings = settings ?? new Dictionary<string, string?>();
     }
 
     /// <summary>The database this host writes; its owner disposes it.</summary>
@@ -47,6 +51,11 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Proposals", Database.ConnectionString);
         builder.UseSetting("Proposals:Demo", "true");
         builder.UseSetting("Proposals:WorkflowsPath", _workflowsPath ?? RepositoryPaths.Workflows);
+        builder.UseSetting("Jobs:Enabled", "false");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
         builder.ConfigureTestServices(services =>
         {

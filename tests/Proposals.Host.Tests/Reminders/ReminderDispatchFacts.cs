@@ -14,7 +14,7 @@ public sealed class ReminderDispatchFactsOnSqlServer() : ReminderDispatchFacts(T
 public abstract class ReminderDispatchFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
     private Task<int> DispatchAsync(string owner = "host-a") =>
-        Host.Services.GetRequiredService<ReminderDispatcher>().DispatchDueAsync(owner, 100, CancellationToken.None);
+        Host.Services.GetRequiredService<ReminderDispatcher>().DispatchDueAsync(owner, ReminderLevels.All, 100, CancellationToken.None);
 
     private async Task MoveToAsync(DateTimeOffset instant) => await C.AdvanceAsync(instant - Host.Clock.GetUtcNow());
 
@@ -59,7 +59,7 @@ public abstract class ReminderDispatchFacts(Func<TestDatabase> database) : Chain
         await C.AdoptedAsync();
         await MoveToAsync(new DateTimeOffset(2026, 3, 4, 1, 30, 0, TimeSpan.Zero));
         var store = Host.Services.GetRequiredService<ReminderStore>();
-        var claimed = await store.ClaimDueAsync("dead-host", Host.Clock.GetUtcNow(), 100, ReminderDispatcher.Lease, CancellationToken.None);
+        var claimed = await store.ClaimDueAsync("dead-host", Host.Clock.GetUtcNow(), 100, ReminderDispatcher.Lease, ReminderLevels.All, CancellationToken.None);
         Assert.Equal(3, claimed.Count);
         Assert.Equal(0, await DispatchAsync("host-b"));
 

@@ -1,0 +1,80 @@
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.SqlServer;
+using Proposals.Data;
+
+namespace Proposals.Host.Jobs;
+
+/// <summary>Hangfire in the host: storage that follows the database, the server when this host runs jobs, the dashboard.</summary>
+internal static class JobRegistration
+{
+    public const string DashboardPath = "/hangfire";
+
+    public static IServiceCollection AddProposalsJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(JobOptions.Section);
+        services.Configure<JobOptions>(section);
+        services.AddSingleton<ScheduledJobs>();
+        // Registered before Hangfire's own so that each host has its storage rather than sharing the static JobStorage.Current.
+        services.AddSingleton<JobStorage>(provider =>
+        {
+            // Hangfire's global settings (its log provider above all) are applied when first asked for; storages log from their constructor.
+            _ = provider.GetRequiredService<IGlobalConfiguration>();
+            return CreateStorage(provider.GetRequiredService<Database>());
+        });
+        services.AddHangfire((provider, hangfire) => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogBridge(provider.GetRequiredService<ILoggerFactory>())));
+        services.AddHostedService<JobSchedule>();
+        var settings = section.Get<JobOptions>() ?? new JobOptions();
+        if (settings.Enabled)
+        {
+            services.AddHangfireServer((provider, server) =>
+            {
+                server.WorkerCount = Math.Clamp(settings.WorkerCount, 1, 64);
+                server.ServerName = $"proposals:{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+        return services;
+    }
+
+    /// <summary>
+    /// Hangfire's storage on the service's own database: its tables on SQL Server and PostgreSQL (in their own schema),
+    /// in memory with SQLite, for which Hangfire has no storage here. Jobs hold no state worth keeping: reminder and
+    /// outbox rows are the durable truth, so an in-memory job store loses nothing on restart.
+    /// </summary>
+    private static JobStorage CreateStorage(Database database) => database.Provider switch
+    {
+        DatabaseProvider.PostgreSql => CreatePostgresStorage(database.ConnectionString),
+        DatabaseProvider.SqlServer => new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
+        {
+            SchemaName = "HangFire",
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.Zero,
+        }),
+        _ => new InMemoryStorage(),
+    };
+
+    private static PostgreSqlStorage CreatePostgresStorage(string connectionString)
+    {
+        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+    }
+
+    public static WebApplication MapJobsDashboard(this WebApplication app)
+    {
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            Authorization = [new DashboardAccess()],
+            IsReadOnlyFunc = DashboardAccess.IsReadOnly,
+            DashboardTitle = "提案办理 · 后台任务",
+            DisplayStorageConnectionString = false,
+            AppPath = "/",
+        }, app.Services.GetRequiredService<JobStorage>());
+        return app;
+    }
+}
