@@ -30,7 +30,16 @@ internal static class JobRegistration
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HangfireLogBridge(provider.GetRequiredService<ILoggerFactory>())));
         services.AddHostedService<JobSchedule>();
-        var settings = section.Get<JobOptions>() ?? new JobOptions();
+        JobOptions settings;
+        try
+        {
+            settings = section.Get<JobOptions>() ?? new JobOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            // A value of the wrong type: the start-up check reports it and stops the host, so no server is needed.
+            settings = new JobOptions { Enabled = false };
+        }
         if (settings.Enabled)
         {
             services.AddHangfireServer((provider, server) =>

@@ -5,9 +5,6 @@ internal sealed class NotificationOptions
 {
     public const string Section = "Notifications";
 
-    /// <summary>The address links in messages point to (the site as its users reach it).</summary>
-    public string PublicUrl { get; set; } = "http://127.0.0.1:5080";
-
     public DeliveryOptions Delivery { get; set; } = new();
 
     public SmtpOptions Smtp { get; set; } = new();

@@ -87,14 +87,15 @@ internal static class ServiceRegistration
 
     public static IServiceCollection AddProposalsNotifications(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));
+        services.AddNotificationChannels(configuration);
         services.AddSingleton<MessageTemplates>();
         services.AddSingleton<Links>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<SupervisorDigest>();
         services.AddHealthChecks()
             .AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"])
-            .AddCheck<ChannelsHealthCheck>("channels", tags: ["ready"]);
+            .AddCheck<ChannelsHealthCheck>("channels", tags: ["ready"])
+            .AddCheck<SmtpHealthCheck>("smtp", tags: ["ready"]);
         return services;
     }
 

@@ -9,11 +9,11 @@ namespace Proposals.Host.Startup;
 /// zone, message templates, notification channels) and refuse to start with all the problems at once, naming the keys.
 /// Nothing has been touched by then, so nothing queued is lost.
 /// </summary>
-internal sealed class SettingsCheck(IOptions<JobOptions> jobs, IConfiguration configuration, ILogger<SettingsCheck> logger) : IHostedService
+internal sealed class SettingsCheck(IServiceProvider services, IConfiguration configuration, ILogger<SettingsCheck> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var problems = Problems(jobs.Value, configuration);
+        var problems = Problems(services, configuration);
         if (problems.Count > 0)
         {
             var message = "Invalid settings:\n" + string.Join('\n', problems.Select(p => "  " + p));
@@ -25,6 +25,27 @@ internal sealed class SettingsCheck(IOptions<JobOptions> jobs, IConfiguration co
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public static IReadOnlyList<string> Problems(JobOptions jobs, IConfiguration configuration) =>
-        [.. JobSchedule.Problems(jobs), .. MessageTemplates.Problems(configuration)];
+    public static IReadOnlyList<string> Problems(IServiceProvider services, IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        // A value of the wrong type (a port that is not a number) fails when the section is bound: report it like the rest.
+        try
+        {
+            problems.AddRange(JobSchedule.Problems(services.GetRequiredService<IOptions<JobOptions>>().Value));
+        }
+        catch (InvalidOperationException ex)
+        {
+            problems.Add($"{JobOptions.Section}: {ex.Message}");
+        }
+        try
+        {
+            problems.AddRange(NotificationOptionsValidation.Problems(services.GetRequiredService<IOptions<NotificationOptions>>().Value));
+        }
+        catch (InvalidOperationException ex)
+        {
+            problems.Add($"{NotificationOptions.Section}: {ex.Message}");
+        }
+        problems.AddRange(MessageTemplates.Problems(configuration));
+        return problems;
+    }
 }
