@@ -17,11 +17,14 @@ public abstract class ChainFacts(Func<TestDatabase> database) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Skip.If(Database.Unavailable is not null, Database.Unavailable);
-        _host = new ProposalsHost(Database);
+        _host = new ProposalsHost(Database, settings: await SettingsAsync());
         C = await Chain.StartAsync(_host);
     }
 
-    public Task DisposeAsync()
+    /// <summary>Configuration for this suite's host, for suites that first start something it talks to.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>?> SettingsAsync() => Task.FromResult<IReadOnlyDictionary<string, string?>?>(null);
+
+    public virtual Task DisposeAsync()
     {
         C?.Dispose();
         _host?.Dispose();

@@ -39,6 +39,10 @@ public sealed class SmtpListener : IDisposable
 
     public void Dispose()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
         _stop.Cancel();
         _listener.Stop();
         _stop.Dispose();
