@@ -92,6 +92,8 @@ internal static class ServiceRegistration
         services.AddSingleton<Links>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<SupervisorDigest>();
+        // One instance, so that it can keep its last answer (health checks are otherwise created per probe).
+        services.AddSingleton<SmtpHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"])
             .AddCheck<ChannelsHealthCheck>("channels", tags: ["ready"])

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Proposals.Host.Jobs;
 using Proposals.Host.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -31,6 +33,40 @@ public abstract class TwoHostsFacts(Func<TestDatabase> database, ITestOutputHelp
     {
         _database.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    [SkippableFact]
+    public async Task Two_hosts_running_the_reminder_jobs_at_once_send_every_reminder_exactly_once()
+    {
+        Skip.If(_database.Unavailable is not null, _database.Unavailable);
+        using var hostA = new ProposalsHost(_database);
+        using var hostB = new ProposalsHost(_database);
+        using var chain = await Chain.StartAsync(hostA);
+        hostB.CreateClient().Dispose();
+        const int items = 20;
+        for (var i = 0; i < items; i++)
+        {
+            await chain.AdoptedAsync(); // three departments to sign by Thursday 5 March
+        }
+        var later = new DateTimeOffset(2026, 3, 10, 1, 30, 0, TimeSpan.Zero) - hostA.Clock.GetUtcNow();
+        hostA.Clock.Advance(later);
+        hostB.Clock.Advance(later);
+
+        var jobs = new[] { hostA, hostB }.Select(h => h.Services.GetRequiredService<ScheduledJobs>()).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => i % 2 == 0
+            ? jobs[i % 4 == 0 ? 0 : 1].DispatchRemindersAsync(CancellationToken.None)
+            : jobs[i % 3 == 0 ? 0 : 1].SweepOverdueAsync(CancellationToken.None))));
+
+        // Per item: each department's reminder (to it) and overdue notice (to it and to the supervision office).
+        Assert.Equal(items * 3, hostA.Scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'reminder-reminder'"));
+        Assert.Equal(items * 3 * 2, hostA.Scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'reminder-overdue'"));
+        Assert.Equal(0, hostA.Scalar(
+            """
+            SELECT COUNT(*) FROM (
+                SELECT proposal_id, kind, organization_id, organization_kind, role, title, body FROM notifications
+                GROUP BY proposal_id, kind, organization_id, organization_kind, role, title, body HAVING COUNT(*) > 1) twice
+            """));
+        Assert.Equal(items * 3 * 2, hostA.Scalar("SELECT COUNT(*) FROM reminders WHERE status = 'sent'"));
     }
 
     [SkippableFact]

@@ -196,7 +196,7 @@ public sealed class ChannelFacts : IAsyncLifetime
     public async Task Smtp_readiness_is_healthy_without_email_or_with_a_server_and_degraded_when_it_cannot_be_reached()
     {
         static async Task<HealthCheckResult> CheckAsync(ServiceProvider services) =>
-            await new SmtpHealthCheck(services.GetRequiredService<IOptionsMonitor<NotificationOptions>>()).CheckHealthAsync(new HealthCheckContext());
+            await new SmtpHealthCheck(services.GetRequiredService<IOptionsMonitor<NotificationOptions>>(), services.GetRequiredService<TimeProvider>()).CheckHealthAsync(new HealthCheckContext());
         const string email = "Notifications:Channels:0";
 
         using var none = Services();
