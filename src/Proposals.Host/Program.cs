@@ -4,6 +4,7 @@ using Proposals.Host.Inbox;
 using Proposals.Host.Jobs;
 using Proposals.Host.Notifications;
 using Proposals.Host.Organizations;
+using Proposals.Host.Pages;
 using Proposals.Host.Proposals;
 using Proposals.Host.Startup;
 using Proposals.Host.Supervision;
@@ -25,6 +26,7 @@ if (!builder.Services.TryAddProposalsData(builder.Configuration, Console.Error))
 builder.Services.AddProposalsWorkflow();
 builder.Services.AddProposalsNotifications(builder.Configuration);
 builder.Services.AddProposalsJobs(builder.Configuration);
+builder.Services.AddProposalsPages();
 builder.Services.AddProposalsAuth();
 builder.Services.AddProposalsApi();
 
@@ -40,6 +42,7 @@ app.MapSupervisionApi();
 app.MapCalendarApi();
 app.MapOutboxApi();
 app.MapJobsDashboard();
+app.MapProposalsPages();
 
 return await commandLine.RunAsync(app, Console.Out, Console.Error);
 

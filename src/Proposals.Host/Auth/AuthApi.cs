@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Proposals.Data.Organizations;
 using Proposals.Host.Http;
 
@@ -26,7 +25,7 @@ internal static class AuthApi
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        HttpRequest request, UserStore users, OrganizationStore organizations, IPasswordHasher<UserAccount> hasher, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken)
+        HttpRequest request, Sessions sessions, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<TokenRequest>(request, ApiJson.Options, cancellationToken);
         if (problem is not null)
@@ -46,22 +45,18 @@ internal static class AuthApi
         {
             return Problems.Validation(errors);
         }
-        var user = await users.FindByNameAsync(body.Username!.Trim(), cancellationToken);
-        if (user is null || !user.Active || hasher.VerifyHashedPassword(user, user.PasswordHash, body.Password!) == PasswordVerificationResult.Failed)
+        if (await sessions.SignInAsync(body.Username!, body.Password!, cancellationToken) is not { } session)
         {
             return Problems.Unauthorized("用户名或密码错误");
         }
-        var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Proposals:TokenLifetimeMinutes", 480));
-        var issued = await users.IssueTokenAsync(user.Id, time.GetUtcNow(), lifetime, cancellationToken);
-        var organization = (await organizations.ListAsync(cancellationToken)).First(o => o.Id == user.OrganizationId);
-        return TypedResults.Ok(new TokenResponse(issued.Token, "Bearer", issued.ExpiresAt, View(user, organization)));
+        return TypedResults.Ok(new TokenResponse(session.Token.Token, "Bearer", session.Token.ExpiresAt, View(session.User, session.Organization)));
     }
 
-    private static async Task<NoContent> RevokeAsync(HttpContext context, UserStore users, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<NoContent> RevokeAsync(HttpContext context, Sessions sessions, CancellationToken cancellationToken)
     {
         if (TokenAuthenticationHandler.CurrentToken(context) is { } token)
         {
-            await users.RevokeTokenAsync(token, time.GetUtcNow(), cancellationToken);
+            await sessions.SignOutAsync(token, cancellationToken);
         }
         return TypedResults.NoContent();
     }

@@ -1,8 +1,6 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Proposals.Data.Organizations;
 
 namespace Proposals.Host.Auth;
 
@@ -14,9 +12,7 @@ internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    UserStore users,
-    OrganizationStore organizations,
-    TimeProvider time)
+    Sessions sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -29,23 +25,13 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
         var token = header["Bearer ".Length..].Trim();
-        if (token.Length is 0 or > 200)
+        var (principal, failure) = await sessions.AuthenticateAsync(token, SchemeName, Context.RequestAborted);
+        if (principal is null)
         {
-            return AuthenticateResult.Fail("malformed token");
+            return AuthenticateResult.Fail(failure!);
         }
-        var user = await users.FindByTokenAsync(token, time.GetUtcNow(), Context.RequestAborted);
-        if (user is null)
-        {
-            return AuthenticateResult.Fail("unknown, expired or revoked token");
-        }
-        var organization = (await organizations.ListAsync(Context.RequestAborted)).FirstOrDefault(o => o.Id == user.OrganizationId);
-        if (organization is null || !organization.Active)
-        {
-            return AuthenticateResult.Fail("the user's organisation is not active");
-        }
-        var identity = Caller.Identity(user.Id, user.Username, user.DisplayName, organization.Id, organization.Kind, user.Roles, SchemeName);
         Context.Items[nameof(TokenAuthenticationHandler)] = token;
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -27,9 +27,12 @@ internal static class InboxApi
         return app;
     }
 
-    private static async Task<Ok<InboxResponse>> GetAsync(HttpContext http, ProposalStore proposals, NotificationStore notifications, EngineContextFactory contexts, CancellationToken cancellationToken)
+    private static async Task<Ok<InboxResponse>> GetAsync(HttpContext http, ProposalStore proposals, NotificationStore notifications, EngineContextFactory contexts, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await LoadAsync(Caller.From(http.User), proposals, notifications, contexts, cancellationToken));
+
+    /// <summary>The caller's open tasks (those of their organisation that one of their roles may do) and unread notifications.</summary>
+    public static async Task<InboxResponse> LoadAsync(Caller caller, ProposalStore proposals, NotificationStore notifications, EngineContextFactory contexts, CancellationToken cancellationToken)
     {
-        var caller = Caller.From(http.User);
         var context = await contexts.CreateAsync(cancellationToken);
         var tasks = (await proposals.TasksOfOrganizationAsync(caller.OrganizationId, cancellationToken))
             .Where(t => t.Roles.Count == 0 || t.Roles.Any(caller.Roles.Contains)).ToList();
@@ -40,7 +43,7 @@ internal static class InboxApi
             return new InboxTask(p.Id, p.Title, p.State, p.KeySupervision, ProposalViews.Task(t, context));
         }).ToList();
         var unread = await notifications.ForViewerAsync(caller.Viewer, unreadOnly: true, NotificationLimit, cancellationToken);
-        return TypedResults.Ok(new InboxResponse(items, unread));
+        return new InboxResponse(items, unread);
     }
 
     private static async Task<Results<Ok<MarkReadResponse>, ProblemHttpResult>> MarkReadAsync(HttpContext http, NotificationStore notifications, TimeProvider time, CancellationToken cancellationToken)

@@ -83,7 +83,7 @@ internal static class JobRegistration
             DashboardTitle = "提案办理 · 后台任务",
             DisplayStorageConnectionString = false,
             AppPath = "/",
-        }, app.Services.GetRequiredService<JobStorage>());
+        }, app.Services.GetRequiredService<JobStorage>()).RequireAuthorization(Startup.ServiceRegistration.DashboardPolicy);
         return app;
     }
 }

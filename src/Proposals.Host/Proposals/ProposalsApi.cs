@@ -67,24 +67,36 @@ internal static class ProposalsApi
         {
             return Problems.Validation(errors);
         }
+        return TypedResults.Ok(await QueryAsync(Caller.From(http.User), query, store, catalog, contexts, cancellationToken));
+    }
+
+    /// <summary>One page of the proposals the caller may see.</summary>
+    public static async Task<ListResponse> QueryAsync(Caller caller, ProposalQuery query, ProposalStore store, WorkflowCatalog catalog, EngineContextFactory contexts, CancellationToken cancellationToken)
+    {
         var context = await contexts.CreateAsync(cancellationToken);
-        var result = await store.ListAsync(Caller.From(http.User).Viewer, query, context.Now, cancellationToken);
+        var result = await store.ListAsync(caller.Viewer, query, context.Now, cancellationToken);
         var names = catalog.All.SelectMany(p => p.Definition.States).GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.Last().Name);
-        return TypedResults.Ok(new ListResponse(result.Items.Select(i => ProposalViews.ListItem(i, names, context)).ToList(), result.Total, result.PageNumber, result.PageSize));
+        return new ListResponse(result.Items.Select(i => ProposalViews.ListItem(i, names, context)).ToList(), result.Total, result.PageNumber, result.PageSize);
     }
 
     private static async Task<Results<Ok<List<HistoryView>>, ProblemHttpResult>> HistoryAsync(
         long id, HttpContext http, ProposalStore store, WorkflowCatalog catalog, EngineContextFactory contexts, CancellationToken cancellationToken)
     {
-        var viewer = Caller.From(http.User).Viewer;
-        var record = await store.FindAsync(id, viewer, cancellationToken);
+        var history = await HistoryOfAsync(Caller.From(http.User), id, store, catalog, contexts, cancellationToken);
+        return history is null ? Problems.NotFound($"提案 {id} 不存在，或不属于本单位") : TypedResults.Ok(history);
+    }
+
+    /// <summary>An item's history, oldest first, or null when the caller may not see the item.</summary>
+    public static async Task<List<HistoryView>?> HistoryOfAsync(Caller caller, long id, ProposalStore store, WorkflowCatalog catalog, EngineContextFactory contexts, CancellationToken cancellationToken)
+    {
+        var record = await store.FindAsync(id, caller.Viewer, cancellationToken);
         if (record is null)
         {
-            return Problems.NotFound($"提案 {id} 不存在，或不属于本单位");
+            return null;
         }
         var definition = await catalog.GetAsync(record.Instance.WorkflowId, record.Instance.WorkflowVersion, cancellationToken);
         var context = await contexts.CreateAsync(cancellationToken);
-        var events = await store.HistoryAsync(id, viewer, cancellationToken);
-        return TypedResults.Ok(events.Select(e => ProposalViews.History(e, definition, context)).ToList());
+        var events = await store.HistoryAsync(id, caller.Viewer, cancellationToken);
+        return events.Select(e => ProposalViews.History(e, definition, context)).ToList();
     }
 }

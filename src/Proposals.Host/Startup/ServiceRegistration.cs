@@ -26,6 +26,8 @@ internal static class ServiceRegistration
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
     public const string DefaultConnectionString = "Data Source=data/proposals.db";
+    public const string PagesPolicy = "pages";
+    public const string DashboardPolicy = "dashboard";
 
     public static WebApplicationBuilder UseProposalsDefaults(this WebApplicationBuilder builder)
     {
@@ -104,10 +106,20 @@ internal static class ServiceRegistration
     public static IServiceCollection AddProposalsAuth(this IServiceCollection services)
     {
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<Sessions>();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, SessionCookieHandler>(SessionCookieHandler.SchemeName, null)
+            .AddPolicyScheme(DashboardPolicy, "bearer token or session cookie", scheme => scheme.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? TokenAuthenticationHandler.SchemeName
+                    : SessionCookieHandler.SchemeName);
+        // The API takes bearer tokens only; the pages take the session cookie only, so that no API call rides on a
+        // browser's cookie. The jobs dashboard, a page that is not ours, takes either.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(TokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .AddPolicy(PagesPolicy, new AuthorizationPolicyBuilder(SessionCookieHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .AddPolicy(DashboardPolicy, new AuthorizationPolicyBuilder(DashboardPolicy).RequireAuthenticatedUser().Build());
         return services;
     }
 

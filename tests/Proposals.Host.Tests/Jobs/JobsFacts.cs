@@ -72,9 +72,11 @@ public abstract class JobsFacts : IDisposable
     {
         using var host = new ProposalsHost(Database, settings: Enabled());
         using var chain = await Chain.StartAsync(host);
-        using var anonymous = host.CreateClient();
+        using var anonymous = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/hangfire")).StatusCode);
+        var signIn = await anonymous.GetAsync("/hangfire");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.StartsWith("/signin?returnUrl=%2Fhangfire", signIn.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await chain.Lead.GetAsync("/hangfire")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await chain.Committee.GetAsync("/hangfire/recurring")).StatusCode);
 

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Proposals.Data.Organizations;
+using Proposals.Data.Proposals;
+using Proposals.Engine.Definitions;
+using Proposals.Engine.Execution;
+using Proposals.Host.Auth;
+using Proposals.Host.Proposals;
+using Proposals.Host.Workflows;
+
+namespace Proposals.Host.Pages.Proposals;
+
+/// <summary>
+/// One proposal: where it is in the five stages, its text, deadlines, departments and history, and one form per action
+/// the user may take. A form goes through the same engine call as the API; the engine's messages are shown beside the
+/// fields, and a refused form changes nothing.
+/// </summary>
+internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore store, OrganizationStore organizations, WorkflowCatalog catalog, EngineContextFactory contexts) : PageModel
+{
+    public ProposalView View { get; private set; } = null!;
+
+    public WorkflowDefinition Definition { get; private set; } = null!;
+
+    public IReadOnlyList<HistoryView> History { get; private set; } = [];
+
+    public IReadOnlyList<Organization> Departments { get; private set; } = [];
+
+    /// <summary>The action whose form was sent back with problems, to open it again with what was typed.</summary>
+    public string? OpenAction { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public Dictionary<string, string[]> FieldErrors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>A fresh key per form shown, so that a form sent twice (a double click, a reload) acts once.</summary>
+    public string FormKey { get; } = Guid.NewGuid().ToString("N");
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostActAsync(long id, string actionId, int? version, string? comment, string? formKey, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+        var action = Definition.FindAction(actionId);
+        var data = action is null ? [] : Data(action);
+        var request = new ActionRequest(version, string.IsNullOrWhiteSpace(comment) ? null : comment, data);
+        var key = formKey is { Length: > 0 and <= ProposalActions.MaxIdempotencyKeyLength } ? $"page-{formKey}" : null;
+        var result = await actions.ApplyAsync(Caller.From(User), id, actionId, request, key, cancellationToken);
+        if (result is not ProblemHttpResult problem)
+        {
+            return RedirectToPage(new { id });
+        }
+        OpenAction = actionId;
+        Problem = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
+        if (problem.ProblemDetails is HttpValidationProblemDetails validation)
+        {
+            foreach (var (field, messages) in validation.Errors)
+            {
+                FieldErrors[field.StartsWith("data.", StringComparison.Ordinal) ? field["data.".Length..] : field] = messages;
+            }
+        }
+        Response.StatusCode = problem.StatusCode;
+        return Page();
+    }
+
+    public string Posted(string name) => Request.HasFormContentType ? Request.Form[name].ToString() : "";
+
+    public bool PostedContains(string name, long value) =>
+        Request.HasFormContentType && Request.Form[name].Contains(value.ToString(CultureInfo.InvariantCulture));
+
+    private async Task<bool> LoadAsync(long id, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(User);
+        var view = await actions.ViewAsync(caller, id, cancellationToken);
+        if (view is null)
+        {
+            return false;
+        }
+        View = view;
+        Definition = await catalog.GetAsync(view.Workflow.Id, view.Workflow.Version, cancellationToken);
+        History = await ProposalsApi.HistoryOfAsync(caller, id, store, catalog, contexts, cancellationToken) ?? [];
+        Departments = (await organizations.ListAsync(cancellationToken)).Where(o => o.Kind == OrganizationKind.Department && o.Active).ToList();
+        return true;
+    }
+
+    // The form's fields as the engine's data: typed where the text reads as its type, otherwise passed as typed so
+    // that the engine's own message names what is wrong.
+    private JsonObject Data(ActionDefinition action)
+    {
+        var data = new JsonObject();
+        foreach (var (name, field) in action.Data)
+        {
+            var values = Request.Form[name];
+            var text = values.ToString().Trim();
+            switch (field.Type)
+            {
+                case FieldTypes.Bool:
+                    data[name] = values.Contains("true");
+                    break;
+                case FieldTypes.OrganizationList:
+                    var ids = new JsonArray();
+                    foreach (var value in values)
+                    {
+                        ids.Add(long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var organizationId) ? JsonValue.Create(organizationId) : JsonValue.Create(value));
+                    }
+                    if (ids.Count > 0)
+                    {
+                        data[name] = ids;
+                    }
+                    break;
+                case FieldTypes.Organization or FieldTypes.WholeNumber when text.Length > 0:
+                    data[name] = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number) : JsonValue.Create(text);
+                    break;
+                default:
+                    if (text.Length > 0)
+                    {
+                        data[name] = text;
+                    }
+                    break;
+            }
+        }
+        return data;
+    }
+}
