@@ -48,15 +48,16 @@ internal sealed class SessionCookieHandler(
         await Response.WriteAsync("无权访问此页面 / You may not open this page.");
     }
 
-    /// <summary>Starts a browser session with a token just issued.</summary>
-    public static void Start(HttpResponse response, string token, DateTimeOffset expiresAt) =>
+    /// <summary>Starts a browser session with a token just issued, kept by the browser as long as the token lives.</summary>
+    public static void Start(HttpResponse response, string token, TimeSpan lifetime) =>
         response.Cookies.Append(CookieName, token, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
             Secure = response.HttpContext.Request.IsHttps,
             Path = "/",
-            Expires = expiresAt,
+            // Relative, so that the browser's clock and the server's need not agree; the server checks the token anyway.
+            MaxAge = lifetime,
             IsEssential = true,
         });
 

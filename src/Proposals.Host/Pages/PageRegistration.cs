@@ -9,6 +9,9 @@ internal static class PageRegistration
     public static IServiceCollection AddProposalsPages(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
+        // Chinese text as itself in the HTML (still encoded where HTML needs it), not as numeric character references.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<Ui>();
         services.AddRazorPages(options =>
         {

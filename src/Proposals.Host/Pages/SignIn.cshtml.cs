@@ -6,7 +6,7 @@ using Proposals.Host.Auth;
 namespace Proposals.Host.Pages;
 
 [AllowAnonymous]
-internal sealed class SignInModel(Sessions sessions, Ui ui) : PageModel
+internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time) : PageModel
 {
     public const int MaxFieldLength = 200;
 
@@ -32,7 +32,7 @@ internal sealed class SignInModel(Sessions sessions, Ui ui) : PageModel
             Error = ui.T("用户名或密码错误", "Wrong user name or password");
             return Page();
         }
-        SessionCookieHandler.Start(Response, session.Token.Token, session.Token.ExpiresAt);
+        SessionCookieHandler.Start(Response, session.Token.Token, session.Token.ExpiresAt - time.GetUtcNow());
         return LocalRedirect(ReturnUrl);
     }
 

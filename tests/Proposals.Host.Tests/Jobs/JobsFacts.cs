@@ -85,11 +85,22 @@ public abstract class JobsFacts : IDisposable
         Assert.Contains(ScheduledJobs.DeliverOutbox, await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await chain.Supervisor.GetAsync("/hangfire/recurring")).StatusCode);
 
-        static FormUrlEncodedContent Trigger() => new([new("jobs[]", ScheduledJobs.DeliverOutbox)]);
-        var bySupervisor = await chain.Supervisor.Http.PostAsync("/hangfire/recurring/trigger", Trigger());
+        // The dashboard's own forms carry an anti-forgery token, as its pages give it to their script.
+        static async Task<HttpResponseMessage> TriggerAsync(ApiClient client)
+        {
+            var page = await (await client.GetAsync("/hangfire/recurring")).Content.ReadAsStringAsync();
+            var header = System.Text.RegularExpressions.Regex.Match(page, "<meta name=\"csrf-header\" content=\"([^\"]+)\"").Groups[1].Value;
+            var token = System.Text.RegularExpressions.Regex.Match(page, "<meta name=\"csrf-token\" content=\"([^\"]+)\"").Groups[1].Value;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hangfire/recurring/trigger") { Content = new FormUrlEncodedContent([new("jobs[]", ScheduledJobs.DeliverOutbox)]) };
+            request.Headers.Add(header, System.Net.WebUtility.HtmlDecode(token));
+            return await client.Http.SendAsync(request);
+        }
+        var bySupervisor = await TriggerAsync(chain.Supervisor);
         Assert.False(bySupervisor.IsSuccessStatusCode, $"a read-only supervisor triggered a job: {bySupervisor.StatusCode}");
-        var byAdmin = await chain.Admin.Http.PostAsync("/hangfire/recurring/trigger", Trigger());
+        var byAdmin = await TriggerAsync(chain.Admin);
         Assert.True(byAdmin.IsSuccessStatusCode, $"the admin could not trigger a job: {byAdmin.StatusCode}");
+        var forged = await chain.Admin.Http.PostAsync("/hangfire/recurring/trigger", new FormUrlEncodedContent([new("jobs[]", ScheduledJobs.DeliverOutbox)]));
+        Assert.False(forged.IsSuccessStatusCode, "a dashboard command without the anti-forgery token was accepted");
     }
 
     [SkippableTheory]
