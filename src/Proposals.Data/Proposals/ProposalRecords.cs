@@ -26,7 +26,7 @@ public sealed record ProposalListItem(
 /// <summary>Filters of the proposals list; all optional.</summary>
 public sealed record ProposalQuery(
     string? Stage = null, string? State = null, bool? Overdue = null, long? OrganizationId = null, string? Text = null,
-    int? Year = null, bool? KeySupervision = null, int Page = 1, int PageSize = 20);
+    int? Year = null, bool? KeySupervision = null, int Page = 1, int PageSize = 20, bool? Open = null);
 
 /// <summary>An audit event as the history shows it.</summary>
 public sealed record HistoryEvent(long Sequence, string Action, long ActorUserId, string Actor, long OrganizationId, DateTimeOffset At, string? Comment, JsonObject Data, string FromState, string ToState, int WorkflowVersion);

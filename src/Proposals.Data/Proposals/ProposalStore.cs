@@ -352,6 +352,10 @@ public sealed class ProposalStore(Database database)
         {
             where.Add("p.key_supervision = @KeySupervision");
         }
+        if (query.Open is not null)
+        {
+            where.Add("p.is_open = @Open");
+        }
         if (query.OrganizationId is not null)
         {
             where.Add("(p.party_id = @OrganizationId OR EXISTS (SELECT 1 FROM proposal_departments od WHERE od.proposal_id = p.id AND od.organization_id = @OrganizationId AND od.ended_at IS NULL))");
@@ -368,7 +372,7 @@ public sealed class ProposalStore(Database database)
         var condition = string.Join(" AND ", where);
         var parameters = new
         {
-            ViewerOrganizationId = viewer.OrganizationId, query.Stage, query.State, query.Year, query.KeySupervision, query.OrganizationId,
+            ViewerOrganizationId = viewer.OrganizationId, query.Stage, query.State, query.Year, query.KeySupervision, query.Open, query.OrganizationId,
             Now = now.UtcDateTime, Pattern = "%" + EscapeLike(query.Text?.Trim().ToLowerInvariant() ?? "") + "%",
             Offset = (query.Page - 1) * query.PageSize, Limit = query.PageSize,
         };

@@ -28,7 +28,12 @@ internal static class SupervisionApi
         {
             return Problems.Validation(errors);
         }
-        var caller = Caller.From(http.User);
+        return TypedResults.Ok(await LoadAsync(Caller.From(http.User), days, proposals, contexts, cancellationToken));
+    }
+
+    /// <summary>The open steps the caller may see that are overdue or due within <paramref name="days"/> days, the most overdue first.</summary>
+    public static async Task<OverdueResponse> LoadAsync(Caller caller, int days, ProposalStore proposals, EngineContextFactory contexts, CancellationToken cancellationToken)
+    {
         var context = await contexts.CreateAsync(cancellationToken);
         var tasks = await proposals.TasksDueBeforeAsync(caller.Viewer, context.Now.AddDays(days), cancellationToken);
         var summaries = await proposals.SummariesAsync(tasks.Select(t => t.ProposalId).Distinct().ToList(), cancellationToken);
@@ -37,6 +42,6 @@ internal static class SupervisionApi
             var p = summaries[t.ProposalId];
             return new OverdueItem(p.Id, p.Title, p.State, p.Stage, p.KeySupervision, ProposalViews.Organization(context, p.PartyId), ProposalViews.Task(t, context));
         }).OrderByDescending(i => i.Task.Overdue).ThenByDescending(i => i.Task.DaysOverdue).ThenBy(i => i.Task.DueAt).ToList();
-        return TypedResults.Ok(new OverdueResponse(days, items.Count(i => i.Task.Overdue), items.Count(i => !i.Task.Overdue), items));
+        return new OverdueResponse(days, items.Count(i => i.Task.Overdue), items.Count(i => !i.Task.Overdue), items);
     }
 }

@@ -25,15 +25,15 @@ internal static class TopicsApi
     public static IEndpointRouteBuilder MapTopicsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/topics").WithTags("Topics");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
+        group.MapPost("/", CreateEndpointAsync);
+        group.MapGet("/", ListEndpointAsync);
         group.MapGet("/{id:long}", GetAsync);
-        group.MapPost("/{id:long}/claim", ClaimAsync);
-        group.MapPost("/{id:long}/close", CloseAsync);
+        group.MapPost("/{id:long}/claim", ClaimEndpointAsync);
+        group.MapPost("/{id:long}/close", CloseEndpointAsync);
         return app;
     }
 
-    private static async Task<Results<Created<TopicView>, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<TopicView>, ProblemHttpResult>> CreateEndpointAsync(
         HttpContext http, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken)
     {
         var caller = Caller.From(http.User);
@@ -42,14 +42,21 @@ internal static class TopicsApi
             return Problems.Forbidden("只有党委统战部可以发布课题");
         }
         var (body, problem) = await JsonBody.ReadAsync<CreateTopicRequest>(http.Request, ApiJson.Options, cancellationToken);
-        if (problem is not null)
+        return problem ?? await CreateAsync(caller, body!, topics, contexts, cancellationToken);
+    }
+
+    /// <summary>Publishes a topic for the committee, or says what is wrong with it (the pages' form and the API alike).</summary>
+    public static async Task<Results<Created<TopicView>, ProblemHttpResult>> CreateAsync(
+        Caller caller, CreateTopicRequest body, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken)
+    {
+        if (!caller.IsIn(Roles.Committee))
         {
-            return problem;
+            return Problems.Forbidden("只有党委统战部可以发布课题");
         }
         var context = await contexts.CreateAsync(cancellationToken);
         var today = context.ClockFor(caller.OrganizationId).LocalDate(context.Now);
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(body!.Title))
+        if (string.IsNullOrWhiteSpace(body.Title))
         {
             errors["title"] = ["必须填写课题名称"];
         }
@@ -95,7 +102,7 @@ internal static class TopicsApi
         return TypedResults.Created($"/api/topics/{id}", View(topic!, context));
     }
 
-    private static async Task<Results<Ok<List<TopicView>>, ProblemHttpResult>> ListAsync(string? year, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<TopicView>>, ProblemHttpResult>> ListEndpointAsync(string? year, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var parsedYear = QueryParsing.Int(year, "year", 2000, 2100, errors);
@@ -103,8 +110,13 @@ internal static class TopicsApi
         {
             return Problems.Validation(errors);
         }
+        return TypedResults.Ok(await ListAsync(parsedYear, topics, contexts, cancellationToken));
+    }
+
+    public static async Task<List<TopicView>> ListAsync(int? year, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken)
+    {
         var context = await contexts.CreateAsync(cancellationToken);
-        return TypedResults.Ok((await topics.ListAsync(parsedYear, cancellationToken)).Select(t => View(t, context)).ToList());
+        return (await topics.ListAsync(year, cancellationToken)).Select(t => View(t, context)).ToList();
     }
 
     private static async Task<Results<Ok<TopicView>, ProblemHttpResult>> GetAsync(long id, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken)
@@ -113,9 +125,11 @@ internal static class TopicsApi
         return topic is null ? Problems.NotFound($"课题 {id} 不存在") : TypedResults.Ok(View(topic, await contexts.CreateAsync(cancellationToken)));
     }
 
-    private static async Task<Results<Ok<TopicView>, ProblemHttpResult>> ClaimAsync(long id, HttpContext http, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken)
+    private static Task<Results<Ok<TopicView>, ProblemHttpResult>> ClaimEndpointAsync(long id, HttpContext http, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken) =>
+        ClaimAsync(id, Caller.From(http.User), topics, contexts, cancellationToken);
+
+    public static async Task<Results<Ok<TopicView>, ProblemHttpResult>> ClaimAsync(long id, Caller caller, TopicStore topics, EngineContextFactory contexts, CancellationToken cancellationToken)
     {
-        var caller = Caller.From(http.User);
         if (caller.OrganizationKind != OrganizationKind.Party || !caller.IsIn(Roles.PartyAdmin))
         {
             return Problems.Forbidden("只有民主党派的管理员可以认领课题");
@@ -132,9 +146,12 @@ internal static class TopicsApi
         };
     }
 
-    private static async Task<Results<Ok<TopicView>, ProblemHttpResult>> CloseAsync(long id, HttpContext http, TopicStore topics, EngineContextFactory contexts, TimeProvider time, CancellationToken cancellationToken)
+    private static Task<Results<Ok<TopicView>, ProblemHttpResult>> CloseEndpointAsync(long id, HttpContext http, TopicStore topics, EngineContextFactory contexts, TimeProvider time, CancellationToken cancellationToken) =>
+        CloseAsync(id, Caller.From(http.User), topics, contexts, time, cancellationToken);
+
+    public static async Task<Results<Ok<TopicView>, ProblemHttpResult>> CloseAsync(long id, Caller caller, TopicStore topics, EngineContextFactory contexts, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!Caller.From(http.User).IsIn(Roles.Committee))
+        if (!caller.IsIn(Roles.Committee))
         {
             return Problems.Forbidden("只有党委统战部可以关闭课题");
         }
