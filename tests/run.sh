@@ -13,6 +13,17 @@ if [ -z "${PROPOSALS_TEST_POSTGRES:-}" ]; then
   fi
 fi
 
+# The browser tests drive Debian's chromium through Playwright; they skip (and say why) when it cannot be had.
+if [ -z "${PROPOSALS_TEST_CHROMIUM:-}" ]; then
+  if PROPOSALS_TEST_CHROMIUM=$(bash tests/infra/chromium.sh); then
+    export PROPOSALS_TEST_CHROMIUM
+  else
+    echo "chromium could not be installed here: the browser tests will be skipped" >&2
+  fi
+fi
+# Screenshots of the main pages, for a reviewer to look at.
+export PROPOSALS_TEST_SCREENSHOTS="${PROPOSALS_TEST_SCREENSHOTS:-$PWD/tests/screenshots}"
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -9,8 +9,8 @@ namespace Proposals.Host.Pages;
 internal static class Charts
 {
     private const int RowHeight = 26;
-    private const int LabelWidth = 150;
-    private const int BarWidth = 300;
+    private const int LabelWidth = 100;
+    private const int BarWidth = 200;
 
     /// <summary>A horizontal bar chart, one labelled bar per value, scaled to the largest.</summary>
     public static IHtmlContent Bars(string id, string title, IReadOnlyList<(string Label, int Value)> bars, string colour = "#b42318")
@@ -26,13 +26,13 @@ internal static class Charts
             var (label, value) = bars[i];
             var y = 10 + i * RowHeight;
             var length = (int)Math.Round((double)value / max * BarWidth);
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth - 8}\" y=\"{y + 16}\" text-anchor=\"end\" font-size=\"13\">{Encode(label)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth - 8}\" y=\"{y + 16}\" text-anchor=\"end\" font-size=\"14\">{Encode(label)}</text>");
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{LabelWidth}\" y=\"{y + 3}\" width=\"{Math.Max(length, value > 0 ? 2 : 0)}\" height=\"{RowHeight - 8}\" fill=\"{colour}\"><title>{Encode(label)}: {value}</title></rect>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + length + 6}\" y=\"{y + 16}\" font-size=\"13\" data-value=\"{value}\">{value}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + length + 6}\" y=\"{y + 16}\" font-size=\"14\" data-value=\"{value}\">{value}</text>");
         }
         if (bars.Count == 0)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth}\" y=\"24\" font-size=\"13\" fill=\"#616e7c\">—</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth}\" y=\"24\" font-size=\"14\" fill=\"#616e7c\">—</text>");
         }
         svg.Append("</svg></figure>");
         return new HtmlString(svg.ToString());
