@@ -139,6 +139,8 @@ public sealed class BrowserFacts : IAsyncLifetime
         await page.GotoAsync($"/proposals/{id}");
 
         Assert.Equal("<script>alert(1)</script>", (await page.Locator("#title").TextContentAsync())!.Trim());
+        await page.Locator("#action-adopt summary").ClickAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the proposal page with a form open overflows a phone's width");
         await page.GotoAsync("/proposals");
         Assert.Contains("<script>alert(1)</script>", await page.Locator("#proposals").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal(0, dialogs);

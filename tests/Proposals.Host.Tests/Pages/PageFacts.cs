@@ -112,6 +112,25 @@ public abstract class PageFacts(Func<TestDatabase> database) : ChainFacts(databa
     }
 
     [SkippableFact]
+    public async Task A_form_sent_without_its_anti_forgery_token_is_refused_and_changes_nothing()
+    {
+        var id = await C.SubmittedAsync();
+        using var browser = new PageClient(Host);
+        await browser.SignInAsync("zfb.reviewer");
+        var page = await browser.GetAsync($"/proposals/{id}");
+        var before = Host.RowCounts();
+
+        var forged = await browser.Http.PostAsync($"/proposals/{id}?handler=Act", new FormUrlEncodedContent(
+            [new("actionId", "keep-for-reference"), new("version", PageClient.FormValue(page, "keep-for-reference", "version"))]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(before, Host.RowCounts());
+        var signOut = await browser.Http.PostAsync("/signout", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync("/")).StatusCode);
+    }
+
+    [SkippableFact]
     public async Task The_government_adopts_through_the_form_with_a_lead_and_a_co_department_and_the_page_shows_the_new_stage()
     {
         var id = await C.SubmittedAsync();
