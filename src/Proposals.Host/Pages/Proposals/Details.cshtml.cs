@@ -57,15 +57,7 @@ internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore s
             return RedirectToPage(new { id });
         }
         OpenAction = actionId;
-        Problem = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
-        if (problem.ProblemDetails is HttpValidationProblemDetails validation)
-        {
-            foreach (var (field, messages) in validation.Errors)
-            {
-                FieldErrors[field.StartsWith("data.", StringComparison.Ordinal) ? field["data.".Length..] : field] = messages;
-            }
-        }
-        Response.StatusCode = problem.StatusCode;
+        Problem = FormProblems.Take(problem, FieldErrors, Response);
         return Page();
     }
 

@@ -27,15 +27,7 @@ internal sealed class NewProposalModel(ProposalActions actions) : PageModel
             case Created<ProposalView> created:
                 return Redirect($"/proposals/{created.Value!.Id}");
             case ProblemHttpResult problem:
-                Problem = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
-                if (problem.ProblemDetails is HttpValidationProblemDetails validation)
-                {
-                    foreach (var (field, messages) in validation.Errors)
-                    {
-                        FieldErrors[field] = messages;
-                    }
-                }
-                Response.StatusCode = problem.StatusCode;
+                Problem = FormProblems.Take(problem, FieldErrors, Response);
                 return Page();
             default:
                 // The same form sent again: the draft exists already.

@@ -46,8 +46,7 @@ internal sealed class SupervisionPageModel(ProposalStore proposals, ProposalActi
         var request = new ActionRequest(current.Version, null, new JsonObject { ["message"] = string.IsNullOrWhiteSpace(message) ? "请抓紧办理" : message.Trim() });
         if (await actions.ApplyAsync(caller, proposalId, "urge", request, null, cancellationToken) is ProblemHttpResult problem)
         {
-            Problem = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
-            Response.StatusCode = problem.StatusCode;
+            Problem = FormProblems.Take(problem, [], Response);
             await LoadAsync(cancellationToken);
             return Page();
         }

@@ -52,15 +52,7 @@ internal sealed class TopicsPageModel(TopicStore topics, OrganizationStore organ
         {
             return RedirectToPage();
         }
-        Problem = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
-        if (problem.ProblemDetails is HttpValidationProblemDetails validation)
-        {
-            foreach (var (field, messages) in validation.Errors)
-            {
-                FieldErrors[field] = messages;
-            }
-        }
-        Response.StatusCode = problem.StatusCode;
+        Problem = FormProblems.Take(problem, FieldErrors, Response);
         await LoadAsync(cancellationToken);
         return Page();
     }
