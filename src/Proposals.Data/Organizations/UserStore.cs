@@ -5,7 +5,7 @@ using Dapper;
 namespace Proposals.Data.Organizations;
 
 /// <summary>A user with what sign-in and authorisation need.</summary>
-public sealed record UserAccount(long Id, string Username, string DisplayName, long OrganizationId, string PasswordHash, bool Active, IReadOnlyList<string> Roles);
+public sealed record UserAccount(long Id, string Username, string DisplayName, long OrganizationId, string PasswordHash, bool Active, IReadOnlyList<string> Roles, bool MustChangePassword = false);
 
 /// <summary>An access token as issued: the secret is shown once; only its hash is stored.</summary>
 public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
@@ -21,11 +21,12 @@ public sealed class UserStore(Database database)
         public long OrganizationId { get; init; }
         public string PasswordHash { get; init; } = "";
         public bool Active { get; init; }
+        public bool MustChangePassword { get; init; }
     }
 
     private const string SelectUsers = """
         SELECT id AS Id, username AS Username, display_name AS DisplayName, organization_id AS OrganizationId,
-               password_hash AS PasswordHash, active AS Active
+               password_hash AS PasswordHash, active AS Active, must_change_password AS MustChangePassword
         FROM users
         """;
 
@@ -49,7 +50,7 @@ public sealed class UserStore(Database database)
     {
         var roles = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT role FROM user_roles WHERE user_id = @Id ORDER BY role", new { row.Id }, cancellationToken: cancellationToken));
-        return new UserAccount(row.Id, row.Username, row.DisplayName, row.OrganizationId, row.PasswordHash, row.Active, roles.ToList());
+        return new UserAccount(row.Id, row.Username, row.DisplayName, row.OrganizationId, row.PasswordHash, row.Active, roles.ToList(), row.MustChangePassword);
     }
 
     /// <summary>Creates a user with roles, or updates the existing one of that name to match.</summary>
@@ -116,6 +117,32 @@ public sealed class UserStore(Database database)
             WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND t.expires_at > @now AND u.active = @active
             """, new { hash = Hash(token), now = now.UtcDateTime, active = true }, cancellationToken: cancellationToken));
         return userId is { } id ? await FindByIdAsync(id, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// Sets a user's password and whether they must change it at next sign-in, and revokes every token they hold, in
+    /// one transaction: whoever knew the old password is signed out everywhere at once.
+    /// </summary>
+    public async Task SetPasswordAsync(long userId, string passwordHash, bool mustChange, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET password_hash = @passwordHash, must_change_password = @mustChange WHERE id = @userId",
+                new { userId, passwordHash, mustChange }, transaction, cancellationToken: cancellationToken));
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE access_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
+                new { userId, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+        }, cancellationToken);
+    }
+
+    /// <summary>Whether any active user holds <paramref name="role"/>.</summary>
+    public async Task<bool> AnyActiveWithRoleAsync(string role, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = @role AND u.active = @active",
+            new { role, active = true }, cancellationToken: cancellationToken)) > 0;
     }
 
     /// <summary>Revokes one token; a revoked token is refused from the next request on.</summary>

@@ -15,11 +15,14 @@ internal static class AuthApi
 
     public sealed record TokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, UserView User);
 
+    public sealed record PasswordChangeRequest(string? Username, string? CurrentPassword, string? NewPassword);
+
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Auth");
         group.MapPost("/auth/token", IssueTokenAsync).AllowAnonymous();
         group.MapPost("/auth/revoke", RevokeAsync);
+        group.MapPost("/auth/password", ChangePasswordAsync).AllowAnonymous();
         group.MapGet("/me", MeAsync);
         return app;
     }
@@ -45,11 +48,43 @@ internal static class AuthApi
         {
             return Problems.Validation(errors);
         }
-        if (await sessions.SignInAsync(body.Username!, body.Password!, cancellationToken) is not { } session)
+        var (session, mustChangePassword) = await sessions.TrySignInAsync(body.Username!, body.Password!, cancellationToken);
+        if (mustChangePassword)
+        {
+            return Problems.Forbidden("必须先修改初始密码：POST /api/auth/password，提供 username、currentPassword 和 newPassword");
+        }
+        if (session is null)
         {
             return Problems.Unauthorized("用户名或密码错误");
         }
         return TypedResults.Ok(new TokenResponse(session.Token.Token, "Bearer", session.Token.ExpiresAt, View(session.User, session.Organization)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(HttpRequest request, Sessions sessions, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<PasswordChangeRequest>(request, ApiJson.Options, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (field, value) in new[] { ("username", body!.Username), ("currentPassword", body.CurrentPassword), ("newPassword", body.NewPassword) })
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                errors[field] = ["必须填写"];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+        var (verified, refusal) = await sessions.ChangePasswordAsync(body.Username!, body.CurrentPassword!, body.NewPassword!, cancellationToken);
+        if (!verified)
+        {
+            return Problems.Unauthorized("用户名或密码错误");
+        }
+        return refusal is null ? TypedResults.NoContent() : Problems.Validation("newPassword", refusal);
     }
 
     private static async Task<NoContent> RevokeAsync(HttpContext context, Sessions sessions, CancellationToken cancellationToken)

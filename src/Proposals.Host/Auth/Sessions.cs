@@ -14,8 +14,8 @@ internal sealed record Session(UserAccount User, Organization Organization, Issu
 /// </summary>
 internal sealed class Sessions(UserStore users, OrganizationStore organizations, IPasswordHasher<UserAccount> hasher, TimeProvider time, IConfiguration configuration)
 {
-    /// <summary>The session for a name and password, or null when either is wrong or the account is inactive.</summary>
-    public async Task<Session?> SignInAsync(string username, string password, CancellationToken cancellationToken)
+    /// <summary>The active account of an active organisation that a name and password belong to, or null.</summary>
+    public async Task<(UserAccount User, Organization Organization)?> VerifyAsync(string username, string password, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(username.Trim(), cancellationToken);
         if (user is null || !user.Active || user.PasswordHash.Length == 0 || hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
@@ -23,12 +23,45 @@ internal sealed class Sessions(UserStore users, OrganizationStore organizations,
             return null;
         }
         var organization = (await organizations.ListAsync(cancellationToken)).First(o => o.Id == user.OrganizationId);
-        if (!organization.Active)
+        return organization.Active ? (user, organization) : null;
+    }
+
+    /// <summary>The session for a name and password; null when either is wrong, the account is inactive or must change its password.</summary>
+    public async Task<Session?> SignInAsync(string username, string password, CancellationToken cancellationToken) =>
+        (await TrySignInAsync(username, password, cancellationToken)).Session;
+
+    /// <summary>The session for a name and password, or none, saying whether that is because a new password must be chosen first.</summary>
+    public async Task<(Session? Session, bool MustChangePassword)> TrySignInAsync(string username, string password, CancellationToken cancellationToken)
+    {
+        if (await VerifyAsync(username, password, cancellationToken) is not var (user, organization))
         {
-            return null;
+            return (null, false);
+        }
+        if (user.MustChangePassword)
+        {
+            return (null, true);
         }
         var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Proposals:TokenLifetimeMinutes", 480));
-        return new Session(user, organization, await users.IssueTokenAsync(user.Id, time.GetUtcNow(), lifetime, cancellationToken));
+        return (new Session(user, organization, await users.IssueTokenAsync(user.Id, time.GetUtcNow(), lifetime, cancellationToken)), false);
+    }
+
+    /// <summary>Changes a password the user proved they know; returns why not, or null. Every token they held is revoked.</summary>
+    public async Task<(bool Verified, string? Problem)> ChangePasswordAsync(string username, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        if (await VerifyAsync(username, currentPassword, cancellationToken) is not var (user, _))
+        {
+            return (false, null);
+        }
+        if (PasswordPolicy.Problem(user.Username, newPassword) is { } problem)
+        {
+            return (true, problem);
+        }
+        if (newPassword == currentPassword)
+        {
+            return (true, "新密码不能与原密码相同");
+        }
+        await users.SetPasswordAsync(user.Id, hasher.HashPassword(user, newPassword), mustChange: false, time.GetUtcNow(), cancellationToken);
+        return (true, null);
     }
 
     /// <summary>The principal a token stands for, or why it stands for nobody.</summary>

@@ -16,6 +16,9 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time) :
 
     public string? Error { get; private set; }
 
+    /// <summary>The account's password was set for it: it must choose its own before it may sign in.</summary>
+    public bool MustChangePassword { get; private set; }
+
     public void OnGet(string? returnUrl) => ReturnUrl = LocalOrHome(returnUrl);
 
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl, CancellationToken cancellationToken)
@@ -27,13 +30,43 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time) :
             Error = ui.T("请填写用户名和密码", "Enter your user name and password");
             return Page();
         }
-        if (await sessions.SignInAsync(username, password, cancellationToken) is not { } session)
+        var (session, mustChange) = await sessions.TrySignInAsync(username, password, cancellationToken);
+        if (mustChange)
+        {
+            MustChangePassword = true;
+            return Page();
+        }
+        if (session is null)
         {
             Error = ui.T("用户名或密码错误", "Wrong user name or password");
             return Page();
         }
         SessionCookieHandler.Start(Response, session.Token.Token, session.Token.ExpiresAt - time.GetUtcNow());
         return LocalRedirect(ReturnUrl);
+    }
+
+    public async Task<IActionResult> OnPostChangePasswordAsync(string? username, string? currentPassword, string? newPassword, string? repeatPassword, string? returnUrl, CancellationToken cancellationToken)
+    {
+        Username = username;
+        ReturnUrl = LocalOrHome(returnUrl);
+        MustChangePassword = true;
+        if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(currentPassword) || username.Length > MaxFieldLength || currentPassword.Length > MaxFieldLength)
+        {
+            Error = ui.T("请填写用户名和原密码", "Enter your user name and current password");
+            return Page();
+        }
+        if (newPassword != repeatPassword)
+        {
+            Error = ui.T("两次输入的新密码不一致", "The new passwords differ");
+            return Page();
+        }
+        var (verified, problem) = await sessions.ChangePasswordAsync(username, currentPassword, newPassword ?? "", cancellationToken);
+        if (!verified || problem is not null)
+        {
+            Error = verified ? problem : ui.T("用户名或密码错误", "Wrong user name or password");
+            return Page();
+        }
+        return await OnPostAsync(username, newPassword, returnUrl, cancellationToken);
     }
 
     // Only addresses of this site: a sign-in link must not be able to send someone elsewhere.

@@ -19,6 +19,7 @@ internal sealed class DatabaseStartup(
     WorkflowCatalog catalog,
     DemoCity demo,
     Proposals.SystemAccount system,
+    Auth.InitialAdministrator administrator,
     IConfiguration configuration,
     IHostEnvironment environment,
     TimeProvider time,
@@ -71,6 +72,7 @@ internal sealed class DatabaseStartup(
             await demo.SeedAsync(password, cancellationToken);
             logger.LogInformation("{DemoUsers}", DemoCity.Describe(password));
         }
+        await administrator.EnsureAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -34,6 +34,9 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
 
     public ManualTimeProvider Clock { get; }
 
+    /// <summary>What the host told its operator outside the logs (the initial administrator's password).</summary>
+    public StringWriter OperatorOutput { get; } = new();
+
     /// <summary>Warnings and errors the host logged.</summary>
     public CapturedLog Log { get; } = new();
 
@@ -61,6 +64,8 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.RemoveAll<Auth.OperatorConsole>();
+            services.AddSingleton(new Auth.OperatorConsole(OperatorOutput));
         });
     }
 
