@@ -9,7 +9,8 @@ internal sealed class Links(IConfiguration configuration)
 
     private string Root => (configuration["Proposals:PublicUrl"] is { Length: > 0 } url ? url : DefaultPublicUrl).TrimEnd('/');
 
-    public string Proposal(long id) => $"{Root}/api/proposals/{id.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>The proposal's page (people read messages; they open pages, not the API).</summary>
+    public string Proposal(long id) => $"{Root}/proposals/{id.ToString(CultureInfo.InvariantCulture)}";
 
-    public string Supervision => $"{Root}/api/supervision/overdue";
+    public string Supervision => $"{Root}/supervision";
 }

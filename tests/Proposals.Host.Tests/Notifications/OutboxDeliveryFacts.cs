@@ -75,7 +75,7 @@ public abstract class OutboxDeliveryFacts(Func<TestDatabase> database) : ChainFa
 
         var robot = _web.ReceivedAt("/fgj");
         Assert.NotEmpty(robot);
-        Assert.Contains(robot, r => r.Text.Contains("签收", StringComparison.Ordinal) && r.Text.Contains($"/api/proposals/{id}", StringComparison.Ordinal));
+        Assert.Contains(robot, r => r.Text.Contains("签收", StringComparison.Ordinal) && r.Text.Contains($"(http://127.0.0.1:5080/proposals/{id})", StringComparison.Ordinal));
         Assert.Equal(robot.Count, Host.Scalar($"SELECT COUNT(*) FROM notifications WHERE organization_id = {C.Org("fgj")}"));
         var (recipients, mail) = Assert.Single(_smtp.Received);
         Assert.Equal(["dcs@city.example"], recipients);
