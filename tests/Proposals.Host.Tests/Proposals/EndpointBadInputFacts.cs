@@ -37,6 +37,22 @@ public abstract class EndpointBadInputFacts(Func<TestDatabase> database) : Chain
     }
 
     [SkippableFact]
+    public async Task A_password_change_without_its_fields_or_json_is_refused_naming_them_and_changes_nothing()
+    {
+        using var anonymous = Host.CreateClient();
+        var before = Host.Scalar("SELECT COUNT(*) FROM access_tokens WHERE revoked_at IS NULL");
+
+        var empty = await ApiClient.Json(await anonymous.PostAsync("/api/auth/password", new StringContent("{}", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["currentPassword", "newPassword", "username"], empty["errors"]!.AsObject().Select(e => e.Key).Order());
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsync("/api/auth/password", new StringContent("username=admin", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/auth/password", new StringContent(
+            """{"username":"fgj.handler","currentPassword":"not-it","newPassword":"Another-one-1"}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+
+        Assert.Equal(before, Host.Scalar("SELECT COUNT(*) FROM access_tokens WHERE revoked_at IS NULL"));
+        Assert.Equal(HttpStatusCode.OK, (await C.Lead.GetAsync("/api/me")).StatusCode);
+    }
+
+    [SkippableFact]
     public async Task Marking_notifications_read_needs_ids_and_never_marks_someone_else_s()
     {
         var id = await C.SubmittedAsync();
