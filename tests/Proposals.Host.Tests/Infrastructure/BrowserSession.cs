@@ -52,12 +52,28 @@ public sealed class BrowserSession : IAsyncDisposable
     public async Task<IPage> SignInAsync(string username, int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = BaseUrl });
+        // The build machines are shared and the whole suite runs at once: give pages time rather than fail on a slow moment.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/signin");
         await page.FillAsync("#username", username);
         await page.FillAsync("#password", ApiClient.Password);
-        await page.ClickAsync("main button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        var answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("main button[type=submit]"), r => r.Url.Contains("/signin", StringComparison.Ordinal) && r.Request.Method == "POST");
+        if (answer.Status != 302)
+        {
+            var text = await answer.TextAsync();
+            throw new InvalidOperationException($"{username} could not sign in: HTTP {answer.Status} {text[..Math.Min(text.Length, 1500)]}");
+        }
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        }
+        catch (TimeoutException ex)
+        {
+            var text = await page.ContentAsync();
+            throw new InvalidOperationException($"{username} signed in but stayed at {page.Url}: {text[..Math.Min(text.Length, 1500)]}", ex);
+        }
         return page;
     }
 
