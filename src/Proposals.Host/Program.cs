@@ -27,7 +27,7 @@ builder.Services.AddProposalsWorkflow();
 builder.Services.AddProposalsNotifications(builder.Configuration);
 builder.Services.AddProposalsJobs(builder.Configuration);
 builder.Services.AddProposalsPages();
-builder.Services.AddProposalsAuth();
+builder.Services.AddProposalsAuth(builder.Configuration);
 builder.Services.AddProposalsApi();
 
 var app = builder.Build();

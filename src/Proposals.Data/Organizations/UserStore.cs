@@ -5,7 +5,7 @@ using Dapper;
 namespace Proposals.Data.Organizations;
 
 /// <summary>A user with what sign-in and authorisation need.</summary>
-public sealed record UserAccount(long Id, string Username, string DisplayName, long OrganizationId, string PasswordHash, bool Active, IReadOnlyList<string> Roles, bool MustChangePassword = false);
+public sealed record UserAccount(long Id, string Username, string DisplayName, long OrganizationId, string PasswordHash, bool Active, IReadOnlyList<string> Roles, bool MustChangePassword = false, DateTimeOffset? LockedUntil = null);
 
 /// <summary>An access token as issued: the secret is shown once; only its hash is stored.</summary>
 public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
@@ -22,11 +22,12 @@ public sealed class UserStore(Database database)
         public string PasswordHash { get; init; } = "";
         public bool Active { get; init; }
         public bool MustChangePassword { get; init; }
+        public DateTime? LockedUntil { get; init; }
     }
 
     private const string SelectUsers = """
         SELECT id AS Id, username AS Username, display_name AS DisplayName, organization_id AS OrganizationId,
-               password_hash AS PasswordHash, active AS Active, must_change_password AS MustChangePassword
+               password_hash AS PasswordHash, active AS Active, must_change_password AS MustChangePassword, locked_until AS LockedUntil
         FROM users
         """;
 
@@ -50,7 +51,7 @@ public sealed class UserStore(Database database)
     {
         var roles = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT role FROM user_roles WHERE user_id = @Id ORDER BY role", new { row.Id }, cancellationToken: cancellationToken));
-        return new UserAccount(row.Id, row.Username, row.DisplayName, row.OrganizationId, row.PasswordHash, row.Active, roles.ToList(), row.MustChangePassword);
+        return new UserAccount(row.Id, row.Username, row.DisplayName, row.OrganizationId, row.PasswordHash, row.Active, roles.ToList(), row.MustChangePassword, row.LockedUntil is { } locked ? Dialects.DateValues.Load(locked) : null);
     }
 
     /// <summary>Creates a user with roles, or updates the existing one of that name to match.</summary>
@@ -134,6 +135,28 @@ public sealed class UserStore(Database database)
                 "UPDATE access_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
                 new { userId, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
         }, cancellationToken);
+    }
+
+    /// <summary>Counts a wrong password; the <paramref name="threshold"/>-th in a row locks the account until <paramref name="lockedUntil"/>.</summary>
+    public async Task RecordFailedSignInAsync(long userId, int threshold, DateTimeOffset lockedUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE users
+            SET locked_until = CASE WHEN failed_sign_ins + 1 >= @threshold THEN @lockedUntil ELSE locked_until END,
+                failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= @threshold THEN 0 ELSE failed_sign_ins + 1 END
+            WHERE id = @userId
+            """, new { userId, threshold, lockedUntil = lockedUntil.UtcDateTime }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A right password ends the count of wrong ones.</summary>
+    public async Task ClearFailedSignInsAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @userId AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)",
+            new { userId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Whether any active user holds <paramref name="role"/>.</summary>

@@ -20,9 +20,9 @@ internal static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Auth");
-        group.MapPost("/auth/token", IssueTokenAsync).AllowAnonymous();
+        group.MapPost("/auth/token", IssueTokenAsync).AllowAnonymous().RequireRateLimiting(Startup.ServiceRegistration.SignInRateLimit);
         group.MapPost("/auth/revoke", RevokeAsync);
-        group.MapPost("/auth/password", ChangePasswordAsync).AllowAnonymous();
+        group.MapPost("/auth/password", ChangePasswordAsync).AllowAnonymous().RequireRateLimiting(Startup.ServiceRegistration.SignInRateLimit);
         group.MapGet("/me", MeAsync);
         return app;
     }
@@ -48,7 +48,11 @@ internal static class AuthApi
         {
             return Problems.Validation(errors);
         }
-        var (session, mustChangePassword) = await sessions.TrySignInAsync(body.Username!, body.Password!, cancellationToken);
+        var (session, mustChangePassword, lockedUntil) = await sessions.TrySignInAsync(body.Username!, body.Password!, cancellationToken);
+        if (lockedUntil is not null)
+        {
+            return Problems.Unauthorized("密码错误次数过多，账户已暂时锁定，请稍后再试");
+        }
         if (mustChangePassword)
         {
             return Problems.Forbidden("必须先修改初始密码：POST /api/auth/password，提供 username、currentPassword 和 newPassword");

@@ -14,16 +14,33 @@ internal sealed record Session(UserAccount User, Organization Organization, Issu
 /// </summary>
 internal sealed class Sessions(UserStore users, OrganizationStore organizations, IPasswordHasher<UserAccount> hasher, TimeProvider time, IConfiguration configuration)
 {
-    /// <summary>The active account of an active organisation that a name and password belong to, or null.</summary>
-    public async Task<(UserAccount User, Organization Organization)?> VerifyAsync(string username, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// The active account of an active organisation that a name and password belong to, or null. Wrong passwords are
+    /// counted: after <c>Security:LockoutThreshold</c> in a row (default 5) the account refuses every password, the
+    /// right one too, for <c>Security:LockoutMinutes</c> (default 15); <c>LockedUntil</c> says until when.
+    /// </summary>
+    public async Task<(UserAccount? User, Organization? Organization, DateTimeOffset? LockedUntil)> VerifyAsync(string username, string password, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(username.Trim(), cancellationToken);
-        if (user is null || !user.Active || user.PasswordHash.Length == 0 || hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
+        if (user is null || !user.Active || user.PasswordHash.Length == 0)
         {
-            return null;
+            return (null, null, null);
         }
+        var now = time.GetUtcNow();
+        if (user.LockedUntil is { } lockedUntil && lockedUntil > now)
+        {
+            return (null, null, lockedUntil);
+        }
+        if (hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
+        {
+            var threshold = Math.Max(1, configuration.GetValue("Security:LockoutThreshold", 5));
+            var lockFor = TimeSpan.FromMinutes(Math.Max(1, configuration.GetValue("Security:LockoutMinutes", 15)));
+            await users.RecordFailedSignInAsync(user.Id, threshold, now + lockFor, cancellationToken);
+            return (null, null, null);
+        }
+        await users.ClearFailedSignInsAsync(user.Id, cancellationToken);
         var organization = (await organizations.ListAsync(cancellationToken)).First(o => o.Id == user.OrganizationId);
-        return organization.Active ? (user, organization) : null;
+        return organization.Active ? (user, organization, null) : (null, null, null);
     }
 
     /// <summary>The session for a name and password; null when either is wrong, the account is inactive or must change its password.</summary>
@@ -31,24 +48,25 @@ internal sealed class Sessions(UserStore users, OrganizationStore organizations,
         (await TrySignInAsync(username, password, cancellationToken)).Session;
 
     /// <summary>The session for a name and password, or none, saying whether that is because a new password must be chosen first.</summary>
-    public async Task<(Session? Session, bool MustChangePassword)> TrySignInAsync(string username, string password, CancellationToken cancellationToken)
+    public async Task<(Session? Session, bool MustChangePassword, DateTimeOffset? LockedUntil)> TrySignInAsync(string username, string password, CancellationToken cancellationToken)
     {
-        if (await VerifyAsync(username, password, cancellationToken) is not var (user, organization))
+        var (user, organization, lockedUntil) = await VerifyAsync(username, password, cancellationToken);
+        if (user is null || organization is null)
         {
-            return (null, false);
+            return (null, false, lockedUntil);
         }
         if (user.MustChangePassword)
         {
-            return (null, true);
+            return (null, true, null);
         }
         var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Proposals:TokenLifetimeMinutes", 480));
-        return (new Session(user, organization, await users.IssueTokenAsync(user.Id, time.GetUtcNow(), lifetime, cancellationToken)), false);
+        return (new Session(user, organization, await users.IssueTokenAsync(user.Id, time.GetUtcNow(), lifetime, cancellationToken)), false, null);
     }
 
     /// <summary>Changes a password the user proved they know; returns why not, or null. Every token they held is revoked.</summary>
     public async Task<(bool Verified, string? Problem)> ChangePasswordAsync(string username, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
-        if (await VerifyAsync(username, currentPassword, cancellationToken) is not var (user, _))
+        if ((await VerifyAsync(username, currentPassword, cancellationToken)).User is not { } user)
         {
             return (false, null);
         }

@@ -18,6 +18,8 @@ internal static class PageRegistration
             options.Conventions.AuthorizeFolder("/", ServiceRegistration.PagesPolicy);
             options.Conventions.AllowAnonymousToPage("/SignIn");
             options.Conventions.AllowAnonymousToPage("/SignOut");
+            options.Conventions.AddPageApplicationModelConvention("/SignIn", page =>
+                page.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(ServiceRegistration.SignInRateLimit)));
         });
         services.Configure<RequestLocalizationOptions>(options =>
         {

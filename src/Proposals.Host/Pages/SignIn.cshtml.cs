@@ -30,7 +30,12 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time) :
             Error = ui.T("请填写用户名和密码", "Enter your user name and password");
             return Page();
         }
-        var (session, mustChange) = await sessions.TrySignInAsync(username, password, cancellationToken);
+        var (session, mustChange, lockedUntil) = await sessions.TrySignInAsync(username, password, cancellationToken);
+        if (lockedUntil is not null)
+        {
+            Error = ui.T("密码错误次数过多，账户已暂时锁定，请稍后再试", "Too many wrong passwords: the account is locked for a while");
+            return Page();
+        }
         if (mustChange)
         {
             MustChangePassword = true;

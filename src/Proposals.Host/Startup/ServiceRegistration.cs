@@ -103,8 +103,19 @@ internal static class ServiceRegistration
         return services;
     }
 
-    public static IServiceCollection AddProposalsAuth(this IServiceCollection services)
+    public const string SignInRateLimit = "sign-in";
+
+    public static IServiceCollection AddProposalsAuth(this IServiceCollection services, IConfiguration configuration)
     {
+        // Guessing passwords is slowed per address on top of the per-account lockout, which a guesser spreading over many accounts never reaches.
+        var perMinute = Math.Max(1, configuration.GetValue("Security:SignInsPerMinute", 20));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(SignInRateLimit, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<Sessions>();
         services.AddSingleton(new OperatorConsole(Console.Out));
@@ -140,6 +151,7 @@ internal static class ServiceRegistration
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

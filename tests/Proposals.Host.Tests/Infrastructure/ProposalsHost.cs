@@ -55,6 +55,8 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
         builder.UseSetting("Proposals:Demo", "true");
         builder.UseSetting("Proposals:WorkflowsPath", _workflowsPath ?? RepositoryPaths.Workflows);
         builder.UseSetting("Jobs:Enabled", "false");
+        // Every test host signs its whole demo city in, again after each move of the clock: far beyond a person's pace.
+        builder.UseSetting("Security:SignInsPerMinute", "100000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -64,8 +66,8 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
-            services.RemoveAll<Auth.OperatorConsole>();
-            services.AddSingleton(new Auth.OperatorConsole(OperatorOutput));
+            services.RemoveAll<global::Proposals.Host.Auth.OperatorConsole>();
+            services.AddSingleton(new global::Proposals.Host.Auth.OperatorConsole(OperatorOutput));
         });
     }
 
