@@ -147,6 +147,7 @@ internal static class ServiceRegistration
 
     public static WebApplication UseProposalsPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

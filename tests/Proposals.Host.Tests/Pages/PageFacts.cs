@@ -112,6 +112,23 @@ public abstract class PageFacts(Func<TestDatabase> database) : ChainFacts(databa
     }
 
     [SkippableFact]
+    public async Task Every_answer_forbids_sniffing_and_framing_and_the_pages_allow_no_script()
+    {
+        using var browser = new PageClient(Host);
+        await browser.SignInAsync("fgj.handler");
+        foreach (var url in new[] { "/", "/proposals", "/signin", "/api/me", "/health/live", "/proposals/999999" })
+        {
+            var response = url.StartsWith("/api", StringComparison.Ordinal) ? await C.Lead.GetAsync(url) : await browser.Http.GetAsync(url);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
+        }
+        var page = await browser.Http.GetAsync("/proposals");
+        Assert.Contains("script-src 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [SkippableFact]
     public async Task A_form_sent_without_its_anti_forgery_token_is_refused_and_changes_nothing()
     {
         var id = await C.SubmittedAsync();
