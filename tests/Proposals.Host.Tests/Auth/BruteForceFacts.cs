@@ -11,27 +11,8 @@ public sealed class BruteForceFactsOnPostgres() : BruteForceFacts(TestDatabases.
 public sealed class BruteForceFactsOnSqlServer() : BruteForceFacts(TestDatabases.SqlServer);
 
 /// <summary>Guessing passwords: the account locks after repeated failures, and sign-in is rate limited per address.</summary>
-public abstract class BruteForceFacts : IDisposable
+public abstract class BruteForceFacts(Func<TestDatabase> database) : DatabaseFacts(database)
 {
-    private readonly TestDatabase _database;
-
-    protected BruteForceFacts(Func<TestDatabase> database) => _database = database();
-
-    public void Dispose()
-    {
-        _database.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    private TestDatabase Database
-    {
-        get
-        {
-            Skip.If(_database.Unavailable is not null, _database.Unavailable);
-            return _database;
-        }
-    }
-
     private static Task<HttpResponseMessage> TokenAsync(HttpClient client, string password) =>
         client.PostAsJsonAsync("/api/auth/token", new { username = "fgj.handler", password });
 

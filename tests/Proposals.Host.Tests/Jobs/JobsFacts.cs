@@ -14,27 +14,8 @@ public sealed class JobsFactsOnPostgres() : JobsFacts(TestDatabases.Postgres);
 public sealed class JobsFactsOnSqlServer() : JobsFacts(TestDatabases.SqlServer);
 
 /// <summary>Hangfire in the host: the recurring jobs, their settings, and who may see the dashboard.</summary>
-public abstract class JobsFacts : IDisposable
+public abstract class JobsFacts(Func<TestDatabase> database) : DatabaseFacts(database)
 {
-    private readonly TestDatabase _database;
-
-    protected JobsFacts(Func<TestDatabase> database) => _database = database();
-
-    public void Dispose()
-    {
-        _database.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    private TestDatabase Database
-    {
-        get
-        {
-            Skip.If(_database.Unavailable is not null, _database.Unavailable);
-            return _database;
-        }
-    }
-
     private static Dictionary<string, string?> Enabled(params (string Key, string? Value)[] settings)
     {
         var all = new Dictionary<string, string?> { ["Jobs:Enabled"] = "true", ["Jobs:WorkerCount"] = "1" };

@@ -12,27 +12,9 @@ public sealed class InitialAdministratorFactsOnPostgres() : InitialAdministrator
 public sealed class InitialAdministratorFactsOnSqlServer() : InitialAdministratorFacts(TestDatabases.SqlServer);
 
 /// <summary>A first start without demo data: one administrator, who must choose their own password before anything else.</summary>
-public abstract class InitialAdministratorFacts : IDisposable
+public abstract class InitialAdministratorFacts(Func<TestDatabase> database) : DatabaseFacts(database)
 {
     private static readonly Dictionary<string, string?> NoDemo = new() { ["Proposals:Demo"] = "false" };
-    private readonly TestDatabase _database;
-
-    protected InitialAdministratorFacts(Func<TestDatabase> database) => _database = database();
-
-    public void Dispose()
-    {
-        _database.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    private TestDatabase Database
-    {
-        get
-        {
-            Skip.If(_database.Unavailable is not null, _database.Unavailable);
-            return _database;
-        }
-    }
 
     private static Task<HttpResponseMessage> TokenAsync(HttpClient client, string password) =>
         client.PostAsJsonAsync("/api/auth/token", new { username = "admin", password });
