@@ -43,10 +43,6 @@ internal sealed class Sessions(UserStore users, OrganizationStore organizations,
         return organization.Active ? (user, organization, null) : (null, null, null);
     }
 
-    /// <summary>The session for a name and password; null when either is wrong, the account is inactive or must change its password.</summary>
-    public async Task<Session?> SignInAsync(string username, string password, CancellationToken cancellationToken) =>
-        (await TrySignInAsync(username, password, cancellationToken)).Session;
-
     /// <summary>The session for a name and password, or none, saying whether that is because a new password must be chosen first.</summary>
     public async Task<(Session? Session, bool MustChangePassword, DateTimeOffset? LockedUntil)> TrySignInAsync(string username, string password, CancellationToken cancellationToken)
     {
