@@ -14,6 +14,8 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string Paging => "LIMIT @Limit OFFSET @Offset";
 
+    protected override string JsonTextOf(string column, string name) => $"(CAST({column} AS jsonb) ->> '{name}')";
+
     public override string InsertReturningId(string table, string columns, string values) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id";
 

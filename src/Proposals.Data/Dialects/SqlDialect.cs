@@ -33,6 +33,19 @@ public abstract class SqlDialect
     /// <summary>A condition that <paramref name="column"/> is one of the values of the array parameter <paramref name="parameter"/>.</summary>
     public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
+    /// <summary>The text of the top-level <paramref name="property"/> of the JSON object in <paramref name="column"/> (a boolean reads as <c>true</c>/<c>false</c> or <c>1</c>/<c>0</c>).</summary>
+    public string JsonText(string column, string property)
+    {
+        if (property.Length == 0 || !property.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException($"JSON property names in statements are fixed identifiers, not '{property}'.", nameof(property));
+        }
+        return JsonTextOf(column, property);
+    }
+
+    /// <summary>See <see cref="JsonText"/>; <paramref name="name"/> is a plain identifier here.</summary>
+    protected abstract string JsonTextOf(string column, string name);
+
     /// <summary>
     /// Claims up to <c>@BatchSize</c> rows of <paramref name="table"/> that meet <paramref name="due"/>, oldest
     /// <paramref name="orderBy"/> first, by setting <c>claimed_by = @Owner</c> and <c>claimed_until = @LeaseUntil</c>,

@@ -15,6 +15,8 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override string Paging => "OFFSET @Offset ROWS FETCH NEXT @Limit ROWS ONLY";
 
+    protected override string JsonTextOf(string column, string name) => $"JSON_VALUE({column}, '$.{name}')";
+
     public override string InsertReturningId(string table, string columns, string values) =>
         $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.id VALUES ({values})";
 

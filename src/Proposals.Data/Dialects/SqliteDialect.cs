@@ -12,6 +12,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string Paging => "LIMIT @Limit OFFSET @Offset";
 
+    protected override string JsonTextOf(string column, string name) => $"CAST(json_extract({column}, '$.{name}') AS TEXT)";
+
     public override string InsertReturningId(string table, string columns, string values) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id";
 

@@ -333,8 +333,34 @@ public sealed class ProposalStore(Database database)
     /// <summary>A page of the proposals the viewer may see, newest first.</summary>
     public async Task<Page<ProposalListItem>> ListAsync(Viewer viewer, ProposalQuery query, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(query);
+        var (condition, parameters) = Filter(viewer, query, now);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM proposals p WHERE {condition}", parameters, cancellationToken: cancellationToken));
+        parameters.Add("Offset", (query.Page - 1) * query.PageSize);
+        parameters.Add("Limit", query.PageSize);
+        var items = await SelectListAsync(connection, condition, parameters, cancellationToken);
+        return new Page<ProposalListItem>(items, total, query.Page, query.PageSize);
+    }
+
+    /// <summary>
+    /// Every proposal the viewer may see that matches the filters (paging aside), newest first, for an export; at most
+    /// <paramref name="limit"/> + 1 rows, so that the caller can tell that there were more than it wants to write.
+    /// </summary>
+    public async Task<IReadOnlyList<ProposalListItem>> AllAsync(Viewer viewer, ProposalQuery query, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (condition, parameters) = Filter(viewer, query, now);
+        parameters.Add("Offset", 0);
+        parameters.Add("Limit", limit + 1);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await SelectListAsync(connection, condition, parameters, cancellationToken);
+    }
+
+    private static (string Condition, DynamicParameters Parameters) Filter(Viewer viewer, ProposalQuery query, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
         var where = new List<string> { viewer.ProposalFilter };
         if (query.Stage is not null)
         {
@@ -369,16 +395,16 @@ public sealed class ProposalStore(Database database)
             // Lower-cased on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not; the search should not depend on the database.
             where.Add("(LOWER(p.title) LIKE @Pattern ESCAPE '\\' OR LOWER(p.summary) LIKE @Pattern ESCAPE '\\')");
         }
-        var condition = string.Join(" AND ", where);
-        var parameters = new
+        var parameters = new DynamicParameters(new
         {
             ViewerOrganizationId = viewer.OrganizationId, query.Stage, query.State, query.Year, query.KeySupervision, query.Open, query.OrganizationId,
             Now = now.UtcDateTime, Pattern = "%" + EscapeLike(query.Text?.Trim().ToLowerInvariant() ?? "") + "%",
-            Offset = (query.Page - 1) * query.PageSize, Limit = query.PageSize,
-        };
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM proposals p WHERE {condition}", parameters, cancellationToken: cancellationToken));
+        });
+        return (string.Join(" AND ", where), parameters);
+    }
+
+    private async Task<IReadOnlyList<ProposalListItem>> SelectListAsync(DbConnection connection, string condition, DynamicParameters parameters, CancellationToken cancellationToken)
+    {
         var rows = await connection.QueryAsync<ProposalRow>(new CommandDefinition(
             $"""
             SELECT p.id AS Id, p.title AS Title, p.state AS State, p.stage AS Stage, p.is_open AS IsOpen, p.party_id AS PartyId, p.topic_id AS TopicId,
@@ -390,9 +416,8 @@ public sealed class ProposalStore(Database database)
             ORDER BY p.id DESC
             {database.Dialect.Paging}
             """, parameters, cancellationToken: cancellationToken));
-        var items = rows.Select(r => new ProposalListItem(r.Id, r.Title, r.State, r.Stage, r.IsOpen, r.PartyId, r.TopicId, r.Year, r.Round,
+        return rows.Select(r => new ProposalListItem(r.Id, r.Title, r.State, r.Stage, r.IsOpen, r.PartyId, r.TopicId, r.Year, r.Round,
             r.KeySupervision, r.ItemDueDate, r.NextDueDate, r.Version, DateValues.Load(r.CreatedAt), DateValues.Load(r.UpdatedAt))).ToList();
-        return new Page<ProposalListItem>(items, total, query.Page, query.PageSize);
     }
 
     /// <summary>The audit events of a proposal the viewer may see, oldest first; none when it is not theirs.</summary>

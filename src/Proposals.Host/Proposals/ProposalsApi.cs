@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Proposals.Data.Proposals;
+using Proposals.Data.Topics;
 using Proposals.Host.Auth;
+using Proposals.Host.Exports;
 using Proposals.Host.Http;
 using Proposals.Host.Workflows;
 
@@ -17,6 +19,7 @@ internal static class ProposalsApi
         var group = app.MapGroup("/api/proposals").WithTags("Proposals");
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
+        group.MapGet("/export.xlsx", ExportAsync);
         group.MapGet("/{id:long}", GetAsync);
         group.MapPost("/{id:long}/actions/{actionId}", ActAsync);
         group.MapGet("/{id:long}/history", HistoryAsync);
@@ -68,6 +71,37 @@ internal static class ProposalsApi
             return Problems.Validation(errors);
         }
         return TypedResults.Ok(await QueryAsync(Caller.From(http.User), query, store, catalog, contexts, cancellationToken));
+    }
+
+    private static async Task<IResult> ExportAsync(
+        HttpContext http, ProposalStore store, TopicStore topics, WorkflowCatalog catalog, EngineContextFactory contexts,
+        [FromQuery] string? stage, [FromQuery] string? state, [FromQuery] string? overdue, [FromQuery] string? organizationId,
+        [FromQuery] string? q, [FromQuery] string? year, [FromQuery] string? keySupervision, CancellationToken cancellationToken)
+    {
+        var definition = catalog.Latest(ProposalActions.ProposalWorkflowId)!;
+        var errors = new Dictionary<string, string[]>();
+        var query = QueryParsing.Proposals(definition, stage, state, overdue, organizationId, q, null, null, year, keySupervision, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+        return await ExportWorkbookAsync(Caller.From(http.User), query, store, topics, catalog, contexts, cancellationToken);
+    }
+
+    /// <summary>Every proposal the caller may see that matches the filters, as a workbook; 422 when there are more than an export holds.</summary>
+    public static async Task<IResult> ExportWorkbookAsync(Caller caller, ProposalQuery query, ProposalStore store, TopicStore topics, WorkflowCatalog catalog, EngineContextFactory contexts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var context = await contexts.CreateAsync(cancellationToken);
+        var items = await store.AllAsync(caller.Viewer, query, context.Now, ExportSheets.MaxProposalRows, cancellationToken);
+        if (items.Count > ExportSheets.MaxProposalRows)
+        {
+            return Problems.Unprocessable("导出的提案过多", $"一次最多导出 {ExportSheets.MaxProposalRows} 件；请按年度、阶段或单位缩小范围");
+        }
+        var names = catalog.All.SelectMany(p => p.Definition.States).GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.Last().Name);
+        var titles = (await topics.ListAsync(null, cancellationToken)).ToDictionary(t => t.Id, t => t.Title);
+        var sheets = ExportSheets.Proposals(items.Select(i => ProposalViews.ListItem(i, names, context)).ToList(), catalog.Latest(ProposalActions.ProposalWorkflowId)!, titles, context);
+        return TypedResults.File(Workbook.Write(sheets), Workbook.ContentType, ExportSheets.ProposalsFileName(context.Now));
     }
 
     /// <summary>One page of the proposals the caller may see.</summary>

@@ -8,6 +8,7 @@ using Proposals.Data.Calendar;
 using Proposals.Data.Organizations;
 using Proposals.Data.Proposals;
 using Proposals.Data.Reminders;
+using Proposals.Data.Statistics;
 using Proposals.Data.Topics;
 using Proposals.Data.Workflows;
 using Proposals.Host.Auth;
@@ -67,6 +68,7 @@ internal static class ServiceRegistration
         services.AddSingleton<WorkflowStore>();
         services.AddSingleton<TopicStore>();
         services.AddSingleton<ProposalStore>();
+        services.AddSingleton<StatisticsStore>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<OutboxStore>();
