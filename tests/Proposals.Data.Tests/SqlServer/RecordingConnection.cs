@@ -150,4 +150,5 @@ internal sealed class RecordingSqlServerDialect(List<string> statements) : SqlDi
     public override string InList(string column, string parameter) => _sqlServer.InList(column, parameter);
     public override string ClaimBatch(string table, string due, string orderBy, IReadOnlyList<string> columns) => _sqlServer.ClaimBatch(table, due, orderBy, columns);
     public override bool IsUniqueViolation(Exception exception) => _sqlServer.IsUniqueViolation(exception);
+    protected override string JsonTextOf(string column, string name) => _sqlServer.JsonText(column, name);
 }

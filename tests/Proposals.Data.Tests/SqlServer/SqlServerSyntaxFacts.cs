@@ -5,6 +5,7 @@ using Proposals.Data.Migrations;
 using Proposals.Data.Organizations;
 using Proposals.Data.Proposals;
 using Proposals.Data.Reminders;
+using Proposals.Data.Statistics;
 using Proposals.Data.Topics;
 using Proposals.Data.Workflows;
 using Proposals.Engine.Calendar;
@@ -99,11 +100,22 @@ public sealed class SqlServerSyntaxFacts
             await proposals.ListAsync(viewer, new ProposalQuery(Overdue: false), Now, ct);
             await proposals.TasksDueBeforeAsync(viewer, Now, ct);
             await proposals.HistoryAsync(1, viewer, ct);
+            await proposals.AllAsync(viewer, new ProposalQuery(State: "implementation", Text: "营商"), Now, 50_000, ct);
         }
         await proposals.OpenTasksAsync(1, ct);
         await proposals.HistoryAsync(1, Viewer.Service, ct);
         await proposals.TasksOfOrganizationAsync(11, ct);
         await proposals.SummariesAsync([1, 2, 3], ct);
+
+        var statistics = new StatisticsStore(database);
+        foreach (var scope in new[] { new StatisticsScope(2026, null, null), new StatisticsScope(2026, 2, null), new StatisticsScope(2026, null, 11), new StatisticsScope(2026, 2, 11) })
+        {
+            await statistics.LoadAsync(scope, Now, ct);
+            foreach (var viewer in Viewers())
+            {
+                await statistics.AdoptedItemsAsync(scope, viewer, ct);
+            }
+        }
 
         var notifications = new NotificationStore(database);
         await notifications.ForViewerAsync(Viewers()[0], unreadOnly: true, 20, ct);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Proposals.Data.Organizations;
 using Proposals.Data.Proposals;
+using Proposals.Data.Topics;
 using Proposals.Engine.Definitions;
 using Proposals.Engine.Execution;
 using Proposals.Host.Auth;
@@ -12,7 +13,7 @@ using Proposals.Host.Workflows;
 namespace Proposals.Host.Pages.Proposals;
 
 /// <summary>The proposals the user may see, with the API's filters and paging; a bad filter is named, not guessed.</summary>
-internal sealed class ProposalListModel(ProposalStore store, OrganizationStore organizations, WorkflowCatalog catalog, EngineContextFactory contexts) : PageModel
+internal sealed class ProposalListModel(ProposalStore store, OrganizationStore organizations, TopicStore topics, WorkflowCatalog catalog, EngineContextFactory contexts) : PageModel
 {
     [FromQuery] public string? Q { get; set; }
     [FromQuery] public string? Stage { get; set; }
@@ -43,6 +44,29 @@ internal sealed class ProposalListModel(ProposalStore store, OrganizationStore o
             return;
         }
         Result = await ProposalsApi.QueryAsync(Caller.From(User), query, store, catalog, contexts, cancellationToken);
+    }
+
+    /// <summary>The whole filtered list as a workbook; bad filters show on the page as they do for the list.</summary>
+    public async Task<IActionResult> OnGetXlsxAsync(CancellationToken cancellationToken)
+    {
+        Definition = catalog.Latest(ProposalActions.ProposalWorkflowId)!;
+        var errors = new Dictionary<string, string[]>();
+        var query = QueryParsing.Proposals(Definition, Empty(Stage), Empty(State), Empty(Overdue), Empty(OrganizationId), Empty(Q), null, null, Empty(Year), Empty(KeySupervision), errors);
+        if (errors.Count > 0)
+        {
+            await OnGetAsync(cancellationToken);
+            return Page();
+        }
+        var result = await ProposalsApi.ExportWorkbookAsync(Caller.From(User), query, store, topics, catalog, contexts, cancellationToken);
+        return new ResultActionResult(result);
+    }
+
+    /// <summary>The export link: the list's filters, without the page.</summary>
+    public string ExportLink()
+    {
+        var query = Request.Query.Where(q => q.Key is not ("page" or "handler")).ToDictionary(q => q.Key, q => (string?)q.Value.ToString());
+        query["handler"] = "xlsx";
+        return QueryHelpers.AddQueryString("/proposals", query);
     }
 
     public string PageLink(int page)

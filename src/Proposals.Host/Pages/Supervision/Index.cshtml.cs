@@ -23,11 +23,7 @@ internal sealed class SupervisionPageModel(ProposalStore proposals, ProposalActi
 
     public WorkflowDefinition Definition { get; private set; } = null!;
 
-    public IReadOnlyList<(string Label, int Value)> OpenByStage { get; private set; } = [];
-
-    public IReadOnlyList<(string Label, int Value)> OverdueByOrganization { get; private set; } = [];
-
-    public IReadOnlyList<(string Label, int Value)> Ageing { get; private set; } = [];
+    public BoardCharts Charts { get; private set; } = new([], [], []);
 
     public bool MayUrge => Caller.From(User).IsIn(Roles.Supervisor);
 
@@ -58,22 +54,6 @@ internal sealed class SupervisionPageModel(ProposalStore proposals, ProposalActi
         var caller = Caller.From(User);
         Definition = catalog.Latest(ProposalActions.ProposalWorkflowId)!;
         Board = await SupervisionApi.LoadAsync(caller, WithinDays, proposals, contexts, cancellationToken);
-        var context = await contexts.CreateAsync(cancellationToken);
-        var byStage = new List<(string, int)>();
-        foreach (var stage in Definition.Stages)
-        {
-            var open = await proposals.ListAsync(caller.Viewer, new ProposalQuery(Stage: stage.Id, PageSize: 1, Open: true), context.Now, cancellationToken);
-            byStage.Add((stage.Name, open.Total));
-        }
-        OpenByStage = byStage;
-        var overdue = Board.Items.Where(i => i.Task.Overdue).ToList();
-        OverdueByOrganization = overdue.GroupBy(i => i.Task.Organization.Name).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ToList();
-        Ageing =
-        [
-            ("1–5", overdue.Count(i => i.Task.DaysOverdue <= 5)),
-            ("6–10", overdue.Count(i => i.Task.DaysOverdue is > 5 and <= 10)),
-            ("11–20", overdue.Count(i => i.Task.DaysOverdue is > 10 and <= 20)),
-            ("> 20", overdue.Count(i => i.Task.DaysOverdue > 20)),
-        ];
+        Charts = await BoardCharts.LoadAsync(caller, Board, Definition, proposals, await contexts.CreateAsync(cancellationToken), cancellationToken);
     }
 }
