@@ -24,27 +24,29 @@ internal static class StatisticsApi
         HttpContext http, StatisticsStore store, EngineContextFactory contexts,
         [FromQuery] string? year, [FromQuery] string? partyId, [FromQuery] string? departmentId, CancellationToken cancellationToken)
     {
-        var context = await contexts.CreateAsync(cancellationToken);
-        var (scope, problem) = Resolve(Caller.From(http.User), year, partyId, departmentId, context);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        return TypedResults.Ok(await ComputeAsync(scope!, store, context, cancellationToken));
+        var (stats, problem) = await ForCallerAsync(Caller.From(http.User), year, partyId, departmentId, store, contexts, cancellationToken);
+        return problem is not null ? problem : TypedResults.Ok(stats!);
     }
 
     private static async Task<IResult> ExportAsync(
         HttpContext http, StatisticsStore store, EngineContextFactory contexts,
         [FromQuery] string? year, [FromQuery] string? partyId, [FromQuery] string? departmentId, CancellationToken cancellationToken)
     {
+        var (stats, problem) = await ForCallerAsync(Caller.From(http.User), year, partyId, departmentId, store, contexts, cancellationToken);
+        return problem is not null ? problem : Workbook(stats!);
+    }
+
+    /// <summary>The figures as a workbook download.</summary>
+    public static IResult Workbook(StatsResponse stats) =>
+        TypedResults.File(Exports.Workbook.Write(ExportSheets.Statistics(stats)), Exports.Workbook.ContentType, ExportSheets.StatisticsFileName(stats));
+
+    /// <summary>The figures the caller asked for, or why they may not have them.</summary>
+    public static async Task<(StatsResponse? Stats, ProblemHttpResult? Problem)> ForCallerAsync(
+        Caller caller, string? year, string? partyId, string? departmentId, StatisticsStore store, EngineContextFactory contexts, CancellationToken cancellationToken)
+    {
         var context = await contexts.CreateAsync(cancellationToken);
-        var (scope, problem) = Resolve(Caller.From(http.User), year, partyId, departmentId, context);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var stats = await ComputeAsync(scope!, store, context, cancellationToken);
-        return TypedResults.File(Workbook.Write(ExportSheets.Statistics(stats)), Workbook.ContentType, ExportSheets.StatisticsFileName(stats));
+        var (scope, problem) = Resolve(caller, year, partyId, departmentId, context);
+        return problem is not null ? (null, problem) : (await ComputeAsync(scope!, store, context, cancellationToken), null);
     }
 
     public static async Task<StatsResponse> ComputeAsync(StatisticsScope scope, StatisticsStore store, EngineContext context, CancellationToken cancellationToken) =>

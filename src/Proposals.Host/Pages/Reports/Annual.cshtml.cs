@@ -6,7 +6,6 @@ using Proposals.Data.Statistics;
 using Proposals.Engine.Definitions;
 using Proposals.Engine.Execution;
 using Proposals.Host.Auth;
-using Proposals.Host.Exports;
 using Proposals.Host.Proposals;
 using Proposals.Host.Statistics;
 using Proposals.Host.Pages.Supervision;
@@ -57,15 +56,13 @@ internal sealed class AnnualReportModel(StatisticsStore statistics, ProposalStor
 
     public async Task<IActionResult> OnGetXlsxAsync(CancellationToken cancellationToken)
     {
-        var context = await contexts.CreateAsync(cancellationToken);
-        var (scope, problem) = StatisticsApi.Resolve(Caller.From(User), Empty(Year), Empty(PartyId), Empty(DepartmentId), context);
+        var (stats, problem) = await StatisticsApi.ForCallerAsync(Caller.From(User), Empty(Year), Empty(PartyId), Empty(DepartmentId), statistics, contexts, cancellationToken);
         if (problem is not null)
         {
             await OnGetAsync(cancellationToken);
             return Page();
         }
-        var stats = await StatisticsApi.ComputeAsync(scope!, statistics, context, cancellationToken);
-        return File(Workbook.Write(ExportSheets.Statistics(stats)), Workbook.ContentType, ExportSheets.StatisticsFileName(stats));
+        return new ResultActionResult(StatisticsApi.Workbook(stats!));
     }
 
     /// <summary>This report with other query values (the print view, the workbook), keeping the year and scope.</summary>
