@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace Proposals.Benchmarks;
+
+/// <summary>
+/// The benchmark program of issue #8: figures beside baselines measured in the same run, on SQLite and on PostgreSQL
+/// when a server is given, printed as a table and written as Markdown and JSON. Nothing here passes or fails on speed.
+/// </summary>
+public static class BenchmarkProgram
+{
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the benchmarks the arguments name; 0 when the results were written, 2 for arguments it cannot read.</summary>
+    /// <param name="environment">Where environment variables are read; tests pass their own.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var (options, problem) = BenchmarkOptions.Parse(args, environment ?? Environment.GetEnvironmentVariable);
+        if (problem is not null)
+        {
+            await error.WriteLineAsync($"error: {problem}\n\n{BenchmarkOptions.Usage}");
+            return 2;
+        }
+        if (options is null)
+        {
+            await output.WriteLineAsync(BenchmarkOptions.Usage);
+            return 0;
+        }
+        var started = Stopwatch.GetTimestamp();
+        var targets = new[] { DatabaseTarget.Sqlite(), DatabaseTarget.Postgres(options.Postgres) };
+        var rows = new List<ResultRow>();
+        foreach (var target in targets)
+        {
+            rows.AddRange(await RunOnAsync(target, options, output, cancellationToken));
+        }
+        var report = new BenchmarkReport(MachineInfo.Describe(targets.ToDictionary(t => t.Name, t => t.Version), options.Mode, DateTimeOffset.UtcNow), rows);
+        await report.WriteAsync(options.OutputFolder, cancellationToken);
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(report.ToTable());
+        await output.WriteLineAsync($"{rows.Count} rows in {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s; written to {Path.GetFullPath(Path.Combine(options.OutputFolder, BenchmarkReport.MarkdownFile))} and {BenchmarkReport.JsonFile}");
+        return 0;
+    }
+
+    private static async Task<IReadOnlyList<ResultRow>> RunOnAsync(DatabaseTarget target, BenchmarkOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        var rows = new List<ResultRow>();
+        if (target.Unavailable is { } note)
+        {
+            await output.WriteLineAsync($"{target.Name}: {note}");
+            if (options.Runs(BenchmarkKind.Engine))
+            {
+                rows.AddRange(EngineBenchmark.Skipped(target.Name, note));
+            }
+            return rows;
+        }
+        if (options.Runs(BenchmarkKind.Engine))
+        {
+            await output.WriteLineAsync($"{target.Name}: engine transitions …");
+            using var database = target.Create();
+            await using var host = new BenchmarkHost(database);
+            rows.AddRange(await new EngineBenchmark(host, options).RunAsync(target.Name, cancellationToken));
+        }
+        return rows;
+    }
+}
