@@ -52,7 +52,15 @@ public static class BenchmarkProgram
             {
                 rows.AddRange(EngineBenchmark.Skipped(target.Name, note));
             }
+            rows.AddRange(HttpBenchmark.Skipped(options, target.Name, note));
             return rows;
+        }
+        // First, while the process is young, so that the idle working set is the host's rather than what earlier benchmarks left.
+        if (options.Runs(BenchmarkKind.Http) || options.Runs(BenchmarkKind.Memory))
+        {
+            await output.WriteLineAsync($"{target.Name}: HTTP load on 127.0.0.1 …");
+            using var database = target.Create();
+            rows.AddRange(await new HttpBenchmark(options).RunAsync(database, target.Name, cancellationToken));
         }
         if (options.Runs(BenchmarkKind.Engine))
         {
