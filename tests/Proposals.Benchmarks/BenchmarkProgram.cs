@@ -53,6 +53,14 @@ public static class BenchmarkProgram
                 rows.AddRange(EngineBenchmark.Skipped(target.Name, note));
             }
             rows.AddRange(HttpBenchmark.Skipped(options, target.Name, note));
+            if (options.Runs(BenchmarkKind.Dispatch))
+            {
+                rows.AddRange(DispatchBenchmark.Skipped(options, target.Provider, target.Name, note));
+            }
+            if (options.Runs(BenchmarkKind.Queries))
+            {
+                rows.AddRange(QueryBenchmark.Skipped(options, target.Name, note));
+            }
             return rows;
         }
         // First, while the process is young, so that the idle working set is the host's rather than what earlier benchmarks left.
@@ -68,6 +76,18 @@ public static class BenchmarkProgram
             using var database = target.Create();
             await using var host = new BenchmarkHost(database);
             rows.AddRange(await new EngineBenchmark(host, options).RunAsync(target.Name, cancellationToken));
+        }
+        if (options.Runs(BenchmarkKind.Dispatch))
+        {
+            await output.WriteLineAsync($"{target.Name}: reminder dispatch …");
+            using var database = target.Create();
+            rows.AddRange(await new DispatchBenchmark(options).RunAsync(database, target.Name, cancellationToken));
+        }
+        if (options.Runs(BenchmarkKind.Queries))
+        {
+            await output.WriteLineAsync($"{target.Name}: queries at scale …");
+            using var database = target.Create();
+            rows.AddRange(await new QueryBenchmark(options, output).RunAsync(database, target.Name, cancellationToken));
         }
         return rows;
     }

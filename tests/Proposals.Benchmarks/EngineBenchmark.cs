@@ -18,7 +18,7 @@ internal sealed class EngineBenchmark(BenchmarkHost host, BenchmarkOptions optio
 
     public async Task<IReadOnlyList<ResultRow>> RunAsync(string database, CancellationToken cancellationToken)
     {
-        var duration = options.Timed(2.5, 15);
+        var duration = options.Timed(1.5, 15);
         var walkers = await ChainWalker.CreateAsync(host, cancellationToken);
         var rows = new List<ResultRow>();
         foreach (var workers in new[] { 1, 8 })

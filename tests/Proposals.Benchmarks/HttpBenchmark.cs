@@ -33,8 +33,8 @@ internal sealed class HttpBenchmark(BenchmarkOptions options)
             double loaded = 0;
             foreach (var count in counts)
             {
-                var health = await Load.RunAsync(count, options.Timed(1.5, 10), i => () => clients[i].HealthAsync(cancellationToken));
-                var actions = await Load.RunAsync(count, options.Timed(4, 30), i => clients[i].NextActionAsync(cancellationToken));
+                var health = await Load.RunAsync(count, options.Timed(1, 10), i => () => clients[i].HealthAsync(cancellationToken));
+                var actions = await Load.RunAsync(count, options.Timed(3, 30), i => clients[i].NextActionAsync(cancellationToken));
                 loaded = WorkingSet();
                 if (options.Runs(BenchmarkKind.Http))
                 {
