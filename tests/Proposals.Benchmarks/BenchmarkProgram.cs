@@ -63,31 +63,19 @@ public static class BenchmarkProgram
             }
             return rows;
         }
-        // First, while the process is young, so that the idle working set is the host's rather than what earlier benchmarks left.
-        if (options.Runs(BenchmarkKind.Http) || options.Runs(BenchmarkKind.Memory))
+        // HTTP first, while the process is young, so that the idle working set is the host's rather than what earlier benchmarks left.
+        var steps = new (bool Runs, string What, Func<BenchmarkDatabase, Task<IReadOnlyList<ResultRow>>> Run)[]
         {
-            await output.WriteLineAsync($"{target.Name}: HTTP load on 127.0.0.1 …");
-            using var database = target.Create();
-            rows.AddRange(await new HttpBenchmark(options).RunAsync(database, target.Name, cancellationToken));
-        }
-        if (options.Runs(BenchmarkKind.Engine))
+            (options.Runs(BenchmarkKind.Http) || options.Runs(BenchmarkKind.Memory), "HTTP load on 127.0.0.1", database => new HttpBenchmark(options).RunAsync(database, target.Name, cancellationToken)),
+            (options.Runs(BenchmarkKind.Engine), "engine transitions", database => new EngineBenchmark(options).RunAsync(database, target.Name, cancellationToken)),
+            (options.Runs(BenchmarkKind.Dispatch), "reminder dispatch", database => new DispatchBenchmark(options).RunAsync(database, target.Name, cancellationToken)),
+            (options.Runs(BenchmarkKind.Queries), "queries at scale", database => new QueryBenchmark(options, output).RunAsync(database, target.Name, cancellationToken)),
+        };
+        foreach (var (_, what, run) in steps.Where(s => s.Runs))
         {
-            await output.WriteLineAsync($"{target.Name}: engine transitions …");
+            await output.WriteLineAsync($"{target.Name}: {what} …");
             using var database = target.Create();
-            await using var host = new BenchmarkHost(database);
-            rows.AddRange(await new EngineBenchmark(host, options).RunAsync(target.Name, cancellationToken));
-        }
-        if (options.Runs(BenchmarkKind.Dispatch))
-        {
-            await output.WriteLineAsync($"{target.Name}: reminder dispatch …");
-            using var database = target.Create();
-            rows.AddRange(await new DispatchBenchmark(options).RunAsync(database, target.Name, cancellationToken));
-        }
-        if (options.Runs(BenchmarkKind.Queries))
-        {
-            await output.WriteLineAsync($"{target.Name}: queries at scale …");
-            using var database = target.Create();
-            rows.AddRange(await new QueryBenchmark(options, output).RunAsync(database, target.Name, cancellationToken));
+            rows.AddRange(await run(database));
         }
         return rows;
     }

@@ -12,12 +12,13 @@ namespace Proposals.Benchmarks;
 /// Issue #8, item 1: transitions per second through the host's own action path (read the item, run the engine, write
 /// one transaction, read the answer), beside the raw commit rate of the same transaction shape written with Dapper.
 /// </summary>
-internal sealed class EngineBenchmark(BenchmarkHost host, BenchmarkOptions options)
+internal sealed class EngineBenchmark(BenchmarkOptions options)
 {
     private const string Name = "engine";
 
-    public async Task<IReadOnlyList<ResultRow>> RunAsync(string database, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ResultRow>> RunAsync(BenchmarkDatabase benchmarkDatabase, string database, CancellationToken cancellationToken)
     {
+        await using var host = new BenchmarkHost(benchmarkDatabase);
         var duration = options.Timed(1.5, 15);
         var walkers = await ChainWalker.CreateAsync(host, cancellationToken);
         var rows = new List<ResultRow>();
