@@ -1,3 +1,4 @@
+using Proposals.Host.Admin;
 using Proposals.Host.Auth;
 using Proposals.Host.Calendar;
 using Proposals.Host.Inbox;
@@ -43,6 +44,7 @@ app.MapSupervisionApi();
 app.MapStatisticsApi();
 app.MapCalendarApi();
 app.MapOutboxApi();
+app.MapAdminApi();
 app.MapJobsDashboard();
 app.MapProposalsPages();
 

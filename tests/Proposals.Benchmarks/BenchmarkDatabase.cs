@@ -52,8 +52,8 @@ public sealed class DatabaseTarget
         }
     }
 
-    /// <summary>A new, empty database of this kind; disposing it removes it.</summary>
-    public BenchmarkDatabase Create() => Provider == DatabaseProvider.Sqlite ? new SqliteBenchmarkDatabase() : new PostgresBenchmarkDatabase(_postgresServer!);
+    /// <summary>A new, empty database of this kind; disposing it removes it unless <paramref name="keep"/>, which prints where it stays instead.</summary>
+    public BenchmarkDatabase Create(bool keep) => Provider == DatabaseProvider.Sqlite ? new SqliteBenchmarkDatabase { Keep = keep } : new PostgresBenchmarkDatabase(_postgresServer!) { Keep = keep };
 }
 
 public abstract class BenchmarkDatabase : IDisposable
@@ -62,9 +62,23 @@ public abstract class BenchmarkDatabase : IDisposable
 
     public abstract string ConnectionString { get; }
 
+    /// <summary>Whether the database outlives the run, for reading query plans on the generated data afterwards.</summary>
+    public bool Keep { get; init; }
+
     public Database Open() => new(Provider, ConnectionString);
 
-    public abstract void Dispose();
+    public void Dispose()
+    {
+        GC.SuppressFinalize(this);
+        if (Keep)
+        {
+            Console.Error.WriteLine($"kept {Provider} database: {ConnectionString}");
+            return;
+        }
+        Remove();
+    }
+
+    protected abstract void Remove();
 }
 
 internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
@@ -77,7 +91,7 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
 
     public override string ConnectionString => $"Data Source={Path.Combine(_folder, "proposals.db")}";
 
-    public override void Dispose()
+    protected override void Remove()
     {
         SqliteConnection.ClearAllPools();
         try
@@ -109,7 +123,7 @@ internal sealed class PostgresBenchmarkDatabase : BenchmarkDatabase
     // Room for 50 HTTP clients and 8 workers at once on top of what the host keeps for itself.
     public override string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = _name, MaxPoolSize = 80 }.ToString();
 
-    public override void Dispose()
+    protected override void Remove()
     {
         NpgsqlConnection.ClearAllPools();
         using var admin = new NpgsqlConnection(_server);

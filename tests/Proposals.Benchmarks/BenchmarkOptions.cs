@@ -16,7 +16,7 @@ public enum BenchmarkKind
 /// The command line: which benchmarks, how big, where the results go and which PostgreSQL server to use.
 /// Every size and duration is the mode's (quick or full) times <see cref="Scale"/>.
 /// </summary>
-public sealed record BenchmarkOptions(bool Quick, string OutputFolder, string? Postgres, IReadOnlySet<BenchmarkKind> Only, double Scale)
+public sealed record BenchmarkOptions(bool Quick, string OutputFolder, string? Postgres, IReadOnlySet<BenchmarkKind> Only, double Scale, bool Keep = false)
 {
     public const string DefaultOutputFolder = "benchmarks/results";
     public const string PostgresVariable = "PROPOSALS_BENCH_POSTGRES";
@@ -32,6 +32,7 @@ public sealed record BenchmarkOptions(bool Quick, string OutputFolder, string? P
                                    PostgreSQL rows say "skipped: no PostgreSQL")
           --only <list>            some of engine,http,dispatch,queries,memory (default: all)
           --scale <factor>         multiplies every size and duration of the mode (default: 1)
+          --keep                   keep the generated databases and print where they are, to read query plans
           --help                   show this text
         """;
 
@@ -53,6 +54,7 @@ public sealed record BenchmarkOptions(bool Quick, string OutputFolder, string? P
         string? postgres = null;
         var only = Enum.GetValues<BenchmarkKind>().ToHashSet();
         var scale = 1.0;
+        var keep = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -60,9 +62,10 @@ public sealed record BenchmarkOptions(bool Quick, string OutputFolder, string? P
             {
                 return (null, null);
             }
-            if (arg == "--quick")
+            if (arg is "--quick" or "--keep")
             {
-                quick = true;
+                quick |= arg == "--quick";
+                keep |= arg == "--keep";
                 continue;
             }
             if (arg is not ("--out" or "--postgres" or "--only" or "--scale"))
@@ -106,6 +109,6 @@ public sealed record BenchmarkOptions(bool Quick, string OutputFolder, string? P
             }
         }
         postgres ??= new[] { PostgresVariable, TestPostgresVariable }.Select(environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-        return (new BenchmarkOptions(quick, output, postgres, only, scale), null);
+        return (new BenchmarkOptions(quick, output, postgres, only, scale, keep), null);
     }
 }

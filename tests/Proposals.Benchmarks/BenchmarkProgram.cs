@@ -74,7 +74,7 @@ public static class BenchmarkProgram
         foreach (var (_, what, run) in steps.Where(s => s.Runs))
         {
             await output.WriteLineAsync($"{target.Name}: {what} …");
-            using var database = target.Create();
+            using var database = target.Create(options.Keep);
             rows.AddRange(await run(database));
         }
         return rows;

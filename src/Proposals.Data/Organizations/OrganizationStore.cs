@@ -3,6 +3,17 @@ using Proposals.Engine.Execution;
 
 namespace Proposals.Data.Organizations;
 
+/// <summary>An organisation to create; <paramref name="ParentCode"/> may name one created earlier in the same batch.</summary>
+public sealed record NewOrganization(string Code, string Name, OrganizationKind Kind, string? ParentCode);
+
+/// <summary>What became of a request to delete an organisation.</summary>
+public enum OrganizationRemoval
+{
+    Deleted,
+    NotFound,
+    Referenced,
+}
+
 /// <summary>An organisation row as the API shows it.</summary>
 public sealed record Organization(long Id, string Code, string Name, OrganizationKind Kind, long? ParentId, string TimeZone, bool Active);
 
@@ -62,6 +73,91 @@ public sealed class OrganizationStore(Database database)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             database.Dialect.InsertReturningId("organizations", "code, name, kind, time_zone, active, created_at", "@code, @name, @kind, 'Asia/Shanghai', @active, @now"),
             new { code, name, kind = KindText(kind), active = true, now = now.UtcDateTime }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Creates organisations in one transaction, in order: all of them or, when a code is taken (also by another host a
+    /// moment ago) or a parent code is unknown, none. Returns their ids in order, or null when nothing was written.
+    /// </summary>
+    public async Task<IReadOnlyList<long>?> CreateAsync(IReadOnlyList<NewOrganization> organizations, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(organizations);
+        try
+        {
+            return await database.InTransactionAsync<IReadOnlyList<long>?>(async (connection, transaction) =>
+            {
+                var ids = new List<long>();
+                foreach (var organization in organizations)
+                {
+                    long? parentId = null;
+                    if (organization.ParentCode is not null)
+                    {
+                        parentId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                            "SELECT id FROM organizations WHERE code = @ParentCode", new { organization.ParentCode }, transaction, cancellationToken: cancellationToken));
+                        if (parentId is null)
+                        {
+                            return (false, null);
+                        }
+                    }
+                    var taken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        "SELECT COUNT(*) FROM organizations WHERE code = @Code", new { organization.Code }, transaction, cancellationToken: cancellationToken));
+                    if (taken > 0)
+                    {
+                        return (false, null);
+                    }
+                    ids.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        database.Dialect.InsertReturningId("organizations", "code, name, kind, parent_id, time_zone, active, created_at", "@Code, @Name, @kind, @parentId, 'Asia/Shanghai', @active, @now"),
+                        new { organization.Code, organization.Name, kind = KindText(organization.Kind), parentId, active = true, now = now.UtcDateTime },
+                        transaction, cancellationToken: cancellationToken)));
+                }
+                return (true, ids);
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (database.IsUniqueViolation(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Renames an organisation, moves it under another parent, or (de)activates it; false when there is no such organisation.</summary>
+    public async Task<bool> UpdateAsync(long id, string name, long? parentId, bool active, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE organizations SET name = @name, parent_id = @parentId, active = @active WHERE id = @id",
+            new { id, name, parentId, active }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>Deletes an organisation nothing refers to (no user, item, step, topic, notification, event or child); one that is referenced stays and may be deactivated.</summary>
+    public async Task<OrganizationRemoval> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        return await database.InTransactionAsync<OrganizationRemoval>(async (connection, transaction) =>
+        {
+            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM organizations WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+            if (exists == 0)
+            {
+                return (false, OrganizationRemoval.NotFound);
+            }
+            var referenced = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE organization_id = @id)
+                              OR EXISTS (SELECT 1 FROM proposals WHERE party_id = @id)
+                              OR EXISTS (SELECT 1 FROM proposal_departments WHERE organization_id = @id)
+                              OR EXISTS (SELECT 1 FROM tasks WHERE organization_id = @id)
+                              OR EXISTS (SELECT 1 FROM topic_parties WHERE organization_id = @id)
+                              OR EXISTS (SELECT 1 FROM notifications WHERE organization_id = @id)
+                              OR EXISTS (SELECT 1 FROM audit_events WHERE organization_id = @id)
+                              OR EXISTS (SELECT 1 FROM organizations WHERE parent_id = @id)
+                            THEN 1 ELSE 0 END
+                """, new { id }, transaction, cancellationToken: cancellationToken));
+            if (referenced > 0)
+            {
+                return (false, OrganizationRemoval.Referenced);
+            }
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM organizations WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+            return (true, OrganizationRemoval.Deleted);
+        }, cancellationToken);
     }
 
     public static string KindText(OrganizationKind kind) => kind.ToString().ToLowerInvariant();

@@ -7,6 +7,9 @@ namespace Proposals.Data.Organizations;
 /// <summary>A user with what sign-in and authorisation need.</summary>
 public sealed record UserAccount(long Id, string Username, string DisplayName, long OrganizationId, string PasswordHash, bool Active, IReadOnlyList<string> Roles, bool MustChangePassword = false, DateTimeOffset? LockedUntil = null);
 
+/// <summary>A user to create: the password is already hashed; <paramref name="OrganizationCode"/> names the organisation.</summary>
+public sealed record NewUser(string Username, string DisplayName, string OrganizationCode, IReadOnlyList<string> Roles, string PasswordHash, bool MustChangePassword);
+
 /// <summary>An access token as issued: the secret is shown once; only its hash is stored.</summary>
 public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 
@@ -87,13 +90,96 @@ public sealed class UserStore(Database database)
                     new { id, displayName, organizationId, passwordHash, active }, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition("DELETE FROM user_roles WHERE user_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
             }
-            foreach (var role in roles.Distinct(StringComparer.Ordinal))
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO user_roles (user_id, role) VALUES (@id, @role)", new { id, role }, transaction, cancellationToken: cancellationToken));
-            }
+            await InsertRolesAsync(connection, transaction, id.Value, roles, cancellationToken);
             return id.Value;
         }, cancellationToken);
+    }
+
+    /// <summary>Every user with their roles, by id.</summary>
+    public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<UserRow>(new CommandDefinition(SelectUsers + " ORDER BY id", cancellationToken: cancellationToken));
+        var roles = (await connection.QueryAsync<(long UserId, string Role)>(new CommandDefinition(
+            "SELECT user_id, role FROM user_roles ORDER BY user_id, role", cancellationToken: cancellationToken))).ToLookup(r => r.UserId, r => r.Role);
+        return rows.Select(r => new UserAccount(r.Id, r.Username, r.DisplayName, r.OrganizationId, r.PasswordHash, r.Active, roles[r.Id].ToList(),
+            r.MustChangePassword, r.LockedUntil is { } locked ? Dialects.DateValues.Load(locked) : null)).ToList();
+    }
+
+    /// <summary>
+    /// Creates users in one transaction: all of them or, when a user name is taken (also by another host a moment
+    /// ago) or an organisation code is unknown, none. Returns their ids in order, or null when nothing was written.
+    /// </summary>
+    public async Task<IReadOnlyList<long>?> CreateAsync(IReadOnlyList<NewUser> users, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        try
+        {
+            return await database.InTransactionAsync<IReadOnlyList<long>?>(async (connection, transaction) =>
+            {
+                var ids = new List<long>();
+                foreach (var user in users)
+                {
+                    var organizationId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                        "SELECT id FROM organizations WHERE code = @OrganizationCode", new { user.OrganizationCode }, transaction, cancellationToken: cancellationToken));
+                    var taken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        "SELECT COUNT(*) FROM users WHERE username = @Username", new { user.Username }, transaction, cancellationToken: cancellationToken));
+                    if (organizationId is null || taken > 0)
+                    {
+                        return (false, null);
+                    }
+                    var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        database.Dialect.InsertReturningId("users", "username, display_name, organization_id, password_hash, active, must_change_password, created_at",
+                            "@Username, @DisplayName, @organizationId, @PasswordHash, @active, @MustChangePassword, @now"),
+                        new { user.Username, user.DisplayName, organizationId, user.PasswordHash, active = true, user.MustChangePassword, now = now.UtcDateTime },
+                        transaction, cancellationToken: cancellationToken));
+                    await InsertRolesAsync(connection, transaction, id, user.Roles, cancellationToken);
+                    ids.Add(id);
+                }
+                return (true, ids);
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (database.IsUniqueViolation(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Changes a user's name, organisation, roles and whether they may sign in; deactivating revokes every token at once.
+    /// Returns false when there is no such user.
+    /// </summary>
+    public async Task<bool> UpdateAsync(long id, string displayName, long organizationId, IReadOnlyList<string> roles, bool active, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        return await database.InTransactionAsync<bool>(async (connection, transaction) =>
+        {
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET display_name = @displayName, organization_id = @organizationId, active = @active WHERE id = @id",
+                new { id, displayName, organizationId, active }, transaction, cancellationToken: cancellationToken));
+            if (changed == 0)
+            {
+                return (false, false);
+            }
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM user_roles WHERE user_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+            await InsertRolesAsync(connection, transaction, id, roles, cancellationToken);
+            if (!active)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE access_tokens SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL",
+                    new { id, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+            }
+            return (true, true);
+        }, cancellationToken);
+    }
+
+    private static async Task InsertRolesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long id, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    {
+        foreach (var role in roles.Distinct(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO user_roles (user_id, role) VALUES (@id, @role)", new { id, role }, transaction, cancellationToken: cancellationToken));
+        }
     }
 
     /// <summary>Issues a random bearer token that expires after <paramref name="lifetime"/>.</summary>

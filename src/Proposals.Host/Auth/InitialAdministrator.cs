@@ -31,7 +31,7 @@ internal sealed class InitialAdministrator(
             return false;
         }
         var configured = configuration[PasswordSetting];
-        var password = string.IsNullOrEmpty(configured) ? Generate() : configured;
+        var password = string.IsNullOrEmpty(configured) ? PasswordPolicy.Temporary() : configured;
         var now = time.GetUtcNow();
         var organizationId = await organizations.EnsureAsync(Proposals.SystemAccount.OrganizationCode, "系统管理", OrganizationKind.System, now, cancellationToken);
         var hash = hasher.HashPassword(new UserAccount(0, Username, "系统管理员", organizationId, "", true, []), password);
@@ -41,12 +41,5 @@ internal sealed class InitialAdministrator(
             ? $"Initial administrator created: user '{Username}', password '{password}' (shown only this once; it must be changed at first sign-in)."
             : $"Initial administrator created: user '{Username}', with the password of {PasswordSetting} (it must be changed at first sign-in).");
         return true;
-    }
-
-    // Letters and digits without the ones people misread (0/O, 1/l/I), long enough to need no other rule.
-    private static string Generate()
-    {
-        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        return string.Concat(Enumerable.Range(0, 20).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]));
     }
 }

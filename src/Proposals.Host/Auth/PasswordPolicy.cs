@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Proposals.Host.Auth;
 
 /// <summary>What a password chosen by a person must be: long enough, of more than one kind of character, not their name.</summary>
@@ -27,5 +29,15 @@ internal static class PasswordPolicy
             return "密码不能包含用户名";
         }
         return null;
+    }
+
+    /// <summary>
+    /// A random password for someone who must change it at first sign-in: letters and digits without the ones people
+    /// misread (0/O, 1/l/I), long enough to need no other rule.
+    /// </summary>
+    public static string Temporary()
+    {
+        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        return string.Concat(Enumerable.Range(0, 20).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]));
     }
 }

@@ -15,6 +15,11 @@ internal static class OrganizationsApi
     }
 
     private static async Task<Ok<List<OrganizationView>>> ListAsync(OrganizationStore organizations, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await organizations.ListAsync(cancellationToken))
-            .Select(o => new OrganizationView(o.Id, o.Code, o.Name, OrganizationStore.KindText(o.Kind), o.ParentId, o.Active)).ToList());
+        TypedResults.Ok((await organizations.ListAsync(cancellationToken)).Select(View).ToList());
+
+    public static OrganizationView View(Organization organization)
+    {
+        ArgumentNullException.ThrowIfNull(organization);
+        return new(organization.Id, organization.Code, organization.Name, OrganizationStore.KindText(organization.Kind), organization.ParentId, organization.Active);
+    }
 }

@@ -69,6 +69,8 @@ internal static class ServiceRegistration
         services.AddSingleton<TopicStore>();
         services.AddSingleton<ProposalStore>();
         services.AddSingleton<StatisticsStore>();
+        services.AddSingleton<Admin.Administration>();
+        services.AddSingleton<Admin.AccountImport>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<OutboxStore>();
