@@ -1,5 +1,6 @@
 using Proposals.Host.Auth;
 using Proposals.Host.Calendar;
+using Proposals.Host.History;
 using Proposals.Host.Inbox;
 using Proposals.Host.Jobs;
 using Proposals.Host.Notifications;
@@ -43,6 +44,7 @@ app.MapSupervisionApi();
 app.MapStatisticsApi();
 app.MapCalendarApi();
 app.MapOutboxApi();
+app.MapHistoryApi();
 app.MapJobsDashboard();
 app.MapProposalsPages();
 
