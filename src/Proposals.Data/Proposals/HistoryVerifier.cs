@@ -37,7 +37,8 @@ public sealed class HistoryVerifier(Database database)
     private const string SealJob = "seal-audit-history";
     private const string SealRunKey = "0006";
 
-    private sealed class ChainRow
+    /// <summary>An item with one of its events (none when the item has none), as the chain reads it.</summary>
+    internal sealed class ChainRow
     {
         public long ProposalId { get; init; }
         public int ProposalVersion { get; init; }
@@ -59,8 +60,8 @@ public sealed class HistoryVerifier(Database database)
         public AuditEventContent Content => new(ProposalId, Sequence, Action, FromState, ToState, ActorUserId, ActorName, OrganizationId, At, Comment, Data, WorkflowVersion);
     }
 
-    // Every item, with its events in order; an item whose events were all deleted still has its row, with no event.
-    private const string SelectChains = """
+    // Every item, with its events; an item whose events were all deleted still has its row, with no event.
+    internal const string SelectChains = """
         SELECT p.id AS ProposalId, p.version AS ProposalVersion, e.id AS EventId, e.sequence AS Sequence, e.action AS Action,
                e.from_state AS FromState, e.to_state AS ToState, e.actor_user_id AS ActorUserId, e.actor_name AS ActorName,
                e.organization_id AS OrganizationId, e.at AS At, e.comment AS Comment, e.data AS Data, e.workflow_version AS WorkflowVersion,

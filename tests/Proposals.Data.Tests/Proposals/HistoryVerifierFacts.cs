@@ -9,27 +9,6 @@ public abstract class HistoryVerifierFacts(IDatabaseProvider provider) : StoreFa
 {
     private static readonly DateTimeOffset Monday = TestCity.Monday;
 
-    private sealed class StoredEvent
-    {
-        public long Id { get; init; }
-        public long ProposalId { get; init; }
-        public long Sequence { get; init; }
-        public string Action { get; init; } = "";
-        public string FromState { get; init; } = "";
-        public string ToState { get; init; } = "";
-        public long ActorUserId { get; init; }
-        public string ActorName { get; init; } = "";
-        public long OrganizationId { get; init; }
-        public DateTime At { get; init; }
-        public string? Comment { get; init; }
-        public string Data { get; init; } = "";
-        public int WorkflowVersion { get; init; }
-        public string? PreviousHash { get; init; }
-        public string? Hash { get; init; }
-
-        public AuditEventContent Content => new(ProposalId, Sequence, Action, FromState, ToState, ActorUserId, ActorName, OrganizationId, At, Comment, Data, WorkflowVersion);
-    }
-
     private HistoryVerifier Verifier => new(Database);
 
     // An adopted and signed item of four events (one with a comment), and a draft of one event, at times finer than a microsecond.
@@ -46,16 +25,11 @@ public abstract class HistoryVerifierFacts(IDatabaseProvider provider) : StoreFa
     private Task<long> EventIdAsync(long proposalId, long sequence) =>
         ScalarAsync<long>("SELECT id FROM audit_events WHERE proposal_id = @proposalId AND sequence = @sequence", new { proposalId, sequence });
 
-    private async Task<StoredEvent> EventAsync(long proposalId, long sequence)
+    private async Task<HistoryVerifier.ChainRow> EventAsync(long proposalId, long sequence)
     {
         await using var connection = await Database.OpenAsync(CancellationToken.None);
-        return await connection.QuerySingleAsync<StoredEvent>(
-            """
-            SELECT id AS Id, proposal_id AS ProposalId, sequence AS Sequence, action AS Action, from_state AS FromState, to_state AS ToState,
-                   actor_user_id AS ActorUserId, actor_name AS ActorName, organization_id AS OrganizationId, at AS At, comment AS Comment,
-                   data AS Data, workflow_version AS WorkflowVersion, previous_hash AS PreviousHash, hash AS Hash
-            FROM audit_events WHERE proposal_id = @proposalId AND sequence = @sequence
-            """, new { proposalId, sequence });
+        return await connection.QuerySingleAsync<HistoryVerifier.ChainRow>(
+            $"{HistoryVerifier.SelectChains} WHERE p.id = @proposalId AND e.sequence = @sequence", new { proposalId, sequence });
     }
 
     private async Task<ChainMismatch?> FirstMismatchAsync() => (await Verifier.VerifyAsync(null, CancellationToken.None)).FirstMismatch;
@@ -143,7 +117,7 @@ public abstract class HistoryVerifierFacts(IDatabaseProvider provider) : StoreFa
         await ExecuteAsync("UPDATE audit_events SET actor_name = @name WHERE proposal_id = @adopted AND sequence = 2", new { name = "别人", adopted });
         var edited = await EventAsync(adopted, 2);
 
-        await ExecuteAsync("UPDATE audit_events SET hash = @hash WHERE id = @Id", new { hash = AuditChain.Hash(edited.Content, edited.PreviousHash), edited.Id });
+        await ExecuteAsync("UPDATE audit_events SET hash = @hash WHERE id = @EventId", new { hash = AuditChain.Hash(edited.Content, edited.PreviousHash), edited.EventId });
 
         Assert.Equal(new ChainMismatch(adopted, 3, await EventIdAsync(adopted, 3), ChainBreak.ChainBroken), await FirstMismatchAsync());
     }
