@@ -1,6 +1,7 @@
 using Proposals.Host.Admin;
 using Proposals.Host.Auth;
 using Proposals.Host.Calendar;
+using Proposals.Host.History;
 using Proposals.Host.Inbox;
 using Proposals.Host.Jobs;
 using Proposals.Host.Notifications;
@@ -45,6 +46,7 @@ app.MapStatisticsApi();
 app.MapCalendarApi();
 app.MapOutboxApi();
 app.MapAdminApi();
+app.MapHistoryApi();
 app.MapJobsDashboard();
 app.MapProposalsPages();
 

@@ -306,15 +306,26 @@ public sealed class ProposalStore(Database database)
             await Reminders.OutboxStore.InsertAsync(connection, transaction, proposalId, notice, now, cancellationToken);
         }
         var audit = transition.Audit;
+        var sequence = transition.After.Version;
+        // Read after this transaction's UPDATE of the proposal row, which holds that row's lock, so no other
+        // transition of the item can slip an event in between the previous hash and this one.
+        var previousHash = sequence == 1
+            ? AuditChain.FirstPreviousHash
+            : await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT hash FROM audit_events WHERE proposal_id = @proposalId AND sequence = @previous",
+                new { proposalId, previous = sequence - 1 }, transaction, cancellationToken: cancellationToken));
+        var content = new AuditEventContent(proposalId, sequence, audit.Action, audit.FromState, audit.ToState, audit.ActorUserId, audit.ActorName,
+            audit.OrganizationId, AuditChain.StoredInstant(now), audit.Comment, audit.Data.ToJsonString(), transition.After.WorkflowVersion);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO audit_events (proposal_id, sequence, action, from_state, to_state, actor_user_id, actor_name, organization_id, at, comment, data, workflow_version)
-            VALUES (@proposalId, @Sequence, @Action, @FromState, @ToState, @ActorUserId, @ActorName, @OrganizationId, @utcNow, @Comment, @Data, @WorkflowVersion)
+            INSERT INTO audit_events (proposal_id, sequence, action, from_state, to_state, actor_user_id, actor_name, organization_id, at, comment, data, workflow_version, previous_hash, hash)
+            VALUES (@ProposalId, @Sequence, @Action, @FromState, @ToState, @ActorUserId, @ActorName, @OrganizationId, @At, @Comment, @Data, @WorkflowVersion, @PreviousHash, @Hash)
             """,
             new
             {
-                proposalId, Sequence = transition.After.Version, audit.Action, audit.FromState, audit.ToState, audit.ActorUserId, audit.ActorName,
-                audit.OrganizationId, utcNow, audit.Comment, Data = audit.Data.ToJsonString(), transition.After.WorkflowVersion,
+                content.ProposalId, content.Sequence, content.Action, content.FromState, content.ToState, content.ActorUserId, content.ActorName,
+                content.OrganizationId, content.At, content.Comment, content.Data, content.WorkflowVersion, PreviousHash = previousHash,
+                Hash = AuditChain.Hash(content, previousHash),
             }, transaction, cancellationToken: cancellationToken));
     }
 

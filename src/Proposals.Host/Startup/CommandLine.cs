@@ -8,7 +8,8 @@ using Proposals.Host.Workflows;
 namespace Proposals.Host.Startup;
 
 /// <summary>
-/// The command line: <c>run</c> (the default), <c>migrate</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c> and <c>import-calendar file</c>,
+/// The command line: <c>run</c> (the default), <c>migrate</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c>, <c>import-calendar file</c>
+/// and <c>verify-history</c>,
 /// with <c>--demo</c> and the usual ASP.NET Core settings (<c>--urls</c>, <c>--Section:Key value</c>).
 /// </summary>
 internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error)
@@ -22,6 +23,8 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           check-workflows [folder] validate the workflow definitions without starting (default: ./workflows)
           seed-demo                migrate, load the demo city and print its users, then exit
           import-calendar <file>   load a year's holidays and make-up working days (see db/calendars/)
+          verify-history           recompute every item's audit hash chain and name the first event that does not match
+                                   (exit 0 intact, 1 a mismatch, 3 the database could not be checked)
 
         Options:
           --demo                   load the demo city at start and print its users
@@ -31,7 +34,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           --help                   show this text
         """;
 
-    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar"];
+    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history"];
 
     private static readonly string[] ValueOptions = ["--urls", "--environment", "--contentRoot", "--applicationName"];
 
@@ -173,6 +176,9 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
                     var summary = Calendar.CalendarApi.Summary(parsed.Days, dryRun: false);
                     output.WriteLine($"Imported {summary.Days} day(s) from {summary.From:yyyy-MM-dd} to {summary.To:yyyy-MM-dd}: {summary.Holidays} holiday(s), {summary.Workdays} make-up working day(s).");
                     return 0;
+                case "verify-history":
+                    return await History.VerifyHistoryCommand.RunAsync(app.Services.GetRequiredService<Database>(), app.Services.GetRequiredService<TimeProvider>(),
+                        output, error, CancellationToken.None);
                 case "seed-demo":
                     var startup = app.Services.GetServices<IHostedService>().OfType<DatabaseStartup>().Single();
                     await startup.StartAsync(CancellationToken.None);

@@ -1,5 +1,6 @@
 using Proposals.Data;
 using Proposals.Data.Migrations;
+using Proposals.Data.Proposals;
 using Proposals.Data.Workflows;
 using Proposals.Host.Demo;
 using Proposals.Host.Workflows;
@@ -15,6 +16,7 @@ internal sealed class StartupRefusedException(string message) : Exception(messag
 /// </summary>
 internal sealed class DatabaseStartup(
     Database database,
+    HistoryVerifier history,
     WorkflowStore workflows,
     WorkflowCatalog catalog,
     DemoCity demo,
@@ -48,6 +50,11 @@ internal sealed class DatabaseStartup(
         if (!migration.Successful)
         {
             throw new StartupRefusedException($"Database migration failed: {migration.Error}");
+        }
+        var sealedEvents = await history.SealLegacyEventsAsync(time.GetUtcNow(), cancellationToken);
+        if (sealedEvents > 0)
+        {
+            logger.LogInformation("Sealed {Count} audit event(s) written before the history was chained", sealedEvents);
         }
         var folder = WorkflowFiles.Locate(configuration, environment.ContentRootPath);
         var files = WorkflowFiles.Read(folder);

@@ -68,6 +68,7 @@ internal static class ServiceRegistration
         services.AddSingleton<WorkflowStore>();
         services.AddSingleton<TopicStore>();
         services.AddSingleton<ProposalStore>();
+        services.AddSingleton<HistoryVerifier>();
         services.AddSingleton<StatisticsStore>();
         services.AddSingleton<Admin.Administration>();
         services.AddSingleton<Admin.AccountImport>();

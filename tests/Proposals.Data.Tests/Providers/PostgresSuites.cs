@@ -31,3 +31,5 @@ public sealed class PostgresNotificationStoreFacts(PostgresProvider provider) : 
 public sealed class PostgresProposalConcurrencyFacts(PostgresProvider provider) : ProposalConcurrencyFacts(provider), IClassFixture<PostgresProvider>;
 
 public sealed class PostgresClaimFacts(PostgresProvider provider) : ClaimFacts(provider), IClassFixture<PostgresProvider>;
+
+public sealed class PostgresHistoryVerifierFacts(PostgresProvider provider) : HistoryVerifierFacts(provider), IClassFixture<PostgresProvider>;

@@ -31,3 +31,5 @@ public sealed class SqlServerNotificationStoreFacts(SqlServerProvider provider) 
 public sealed class SqlServerProposalConcurrencyFacts(SqlServerProvider provider) : ProposalConcurrencyFacts(provider), IClassFixture<SqlServerProvider>;
 
 public sealed class SqlServerClaimFacts(SqlServerProvider provider) : ClaimFacts(provider), IClassFixture<SqlServerProvider>;
+
+public sealed class SqlServerHistoryVerifierFacts(SqlServerProvider provider) : HistoryVerifierFacts(provider), IClassFixture<SqlServerProvider>;

@@ -31,3 +31,5 @@ public sealed class SqliteNotificationStoreFacts(SqliteProvider provider) : Noti
 public sealed class SqliteProposalConcurrencyFacts(SqliteProvider provider) : ProposalConcurrencyFacts(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteClaimFacts(SqliteProvider provider) : ClaimFacts(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteHistoryVerifierFacts(SqliteProvider provider) : HistoryVerifierFacts(provider), IClassFixture<SqliteProvider>;

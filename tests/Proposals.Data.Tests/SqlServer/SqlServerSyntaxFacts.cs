@@ -107,6 +107,15 @@ public sealed class SqlServerSyntaxFacts
         await proposals.TasksOfOrganizationAsync(11, ct);
         await proposals.SummariesAsync([1, 2, 3], ct);
 
+        var history = new HistoryVerifier(database);
+        await history.VerifyAsync(null, ct);
+        await history.VerifyAsync(1, ct);
+        await history.SealLegacyEventsAsync(Now, ct);
+        await history.SealAsync(Now, ct);
+        await history.SealItemAsync(1, ct);
+        // The recording connection reads no events, so the statement that stores a sealed event's hashes is parsed here.
+        statements.Add(HistoryVerifier.StoreHashes);
+
         var statistics = new StatisticsStore(database);
         foreach (var scope in new[] { new StatisticsScope(2026, null, null), new StatisticsScope(2026, 2, null), new StatisticsScope(2026, null, 11), new StatisticsScope(2026, 2, 11) })
         {

@@ -13,6 +13,7 @@ public sealed class CommandLineFacts
     [InlineData(new[] { "run", "extra" }, "unexpected argument 'extra'")]
     [InlineData(new[] { "--ConnectionStrings:Proposals", "--demo" }, "needs a value")]
     [InlineData(new[] { "import-calendar" }, "import-calendar needs the calendar file")]
+    [InlineData(new[] { "verify-history", "extra" }, "unexpected argument 'extra'")]
     public void A_bad_argument_exits_with_2_and_says_what_is_wrong(string[] args, string expected)
     {
         var commandLine = CommandLine.Parse(args);
@@ -31,6 +32,17 @@ public sealed class CommandLineFacts
         Assert.Equal("run", commandLine.Command);
         Assert.True(commandLine.Demo);
         Assert.Equal(["--urls", "http://127.0.0.1:6000", "--Database:Provider", "Sqlite", "--Proposals:TimeZone=Asia/Shanghai", "--Proposals:Demo=true"], commandLine.HostArgs);
+    }
+
+    [Fact]
+    public void Verify_history_is_a_command_that_runs_with_the_host_services()
+    {
+        var commandLine = CommandLine.Parse(["verify-history", "--Database:Provider", "Sqlite"]);
+        Assert.Equal(("verify-history", null), (commandLine.Command, commandLine.Error));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Null(commandLine.RunBeforeHost(output, error));
+        Assert.Contains("verify-history", CommandLine.Usage);
     }
 
     [Fact]
