@@ -183,25 +183,26 @@ public sealed class StatisticsStore(Database database)
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(viewer);
         var dialect = database.Dialect;
-        string Latest(string action, string property) => $"""
+        // The action is named by a parameter of the statement, never written into its text.
+        string Latest(string actionParameter, string property) => $"""
             (SELECT {dialect.JsonText("l.data", property)} FROM audit_events l
-             WHERE l.proposal_id = p.id AND l.sequence = (SELECT MAX(lm.sequence) FROM audit_events lm WHERE lm.proposal_id = p.id AND lm.action = '{action}'))
+             WHERE l.proposal_id = p.id AND l.sequence = (SELECT MAX(lm.sequence) FROM audit_events lm WHERE lm.proposal_id = p.id AND lm.action = @{actionParameter}))
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await QueryAsync<AdoptedRow>(connection, $"""
             SELECT p.id AS Id, p.title AS Title, p.party_id AS PartyId, p.topic_id AS TopicId, p.state AS State, p.round AS Round,
                    p.key_supervision AS KeySupervision, p.item_due_date AS ItemDueDate,
-                   {Latest("adopt", "partly")} AS Partly,
+                   {Latest("Adopt", "partly")} AS Partly,
                    (SELECT MAX(d.organization_id) FROM proposal_departments d WHERE d.proposal_id = p.id AND d.is_lead = @Lead AND d.ended_at IS NULL) AS LeadDepartmentId,
-                   {Latest("reply", "category")} AS ReplyCategory,
-                   {Latest("evaluate", "rating")} AS Rating
+                   {Latest("Reply", "category")} AS ReplyCategory,
+                   {Latest("Evaluate", "rating")} AS Rating
             FROM proposals p
             WHERE p.year = @Year AND {viewer.ProposalFilter}
               AND EXISTS (SELECT 1 FROM audit_events a WHERE a.proposal_id = p.id AND a.action = 'adopt')
               {(scope.PartyId is null ? "" : "AND p.party_id = @PartyId")}
               {(scope.DepartmentId is null ? "" : "AND EXISTS (SELECT 1 FROM proposal_departments sd WHERE sd.proposal_id = p.id AND sd.organization_id = @DepartmentId)")}
             ORDER BY p.id
-            """, new { scope.Year, scope.PartyId, scope.DepartmentId, ViewerOrganizationId = viewer.OrganizationId, Lead = true }, cancellationToken);
+            """, new { scope.Year, scope.PartyId, scope.DepartmentId, ViewerOrganizationId = viewer.OrganizationId, Lead = true, Adopt = "adopt", Reply = "reply", Evaluate = "evaluate" }, cancellationToken);
         return rows.Select(r => new AdoptedItem(r.Id, r.Title, r.PartyId, r.TopicId, IsTrue(r.Partly), r.LeadDepartmentId, r.State, r.Round,
             r.KeySupervision, r.ItemDueDate, r.ReplyCategory, r.Rating)).ToList();
     }
