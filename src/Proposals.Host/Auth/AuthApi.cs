@@ -24,6 +24,8 @@ internal static class AuthApi
         group.MapPost("/auth/revoke", RevokeAsync);
         group.MapPost("/auth/password", ChangePasswordAsync).AllowAnonymous().RequireRateLimiting(Startup.ServiceRegistration.SignInRateLimit);
         group.MapGet("/me", MeAsync);
+        app.MapGet(OidcSignIn.StartPath, (HttpContext http, string? returnUrl) => OidcSignIn.Start(http, returnUrl))
+            .AllowAnonymous().RequireRateLimiting(Startup.ServiceRegistration.SignInRateLimit).ExcludeFromDescription();
         return app;
     }
 

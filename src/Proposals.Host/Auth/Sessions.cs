@@ -55,8 +55,28 @@ internal sealed class Sessions(UserStore users, OrganizationStore organizations,
         {
             return (null, true, null);
         }
+        return (await IssueAsync(user, organization, cancellationToken), false, null);
+    }
+
+    /// <summary>
+    /// A session for someone whose identity a trusted provider has already proved (OpenID Connect): the name must be an
+    /// active user of an active organisation; the local password, its lockout and its pending change do not apply.
+    /// </summary>
+    public async Task<Session?> SignInVerifiedAsync(string username, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByNameAsync(username.Trim(), cancellationToken);
+        if (user is null || !user.Active)
+        {
+            return null;
+        }
+        var organization = (await organizations.ListAsync(cancellationToken)).First(o => o.Id == user.OrganizationId);
+        return organization.Active ? await IssueAsync(user, organization, cancellationToken) : null;
+    }
+
+    private async Task<Session> IssueAsync(UserAccount user, Organization organization, CancellationToken cancellationToken)
+    {
         var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Proposals:TokenLifetimeMinutes", 480));
-        return (new Session(user, organization, await users.IssueTokenAsync(user.Id, time.GetUtcNow(), lifetime, cancellationToken)), false, null);
+        return new Session(user, organization, await users.IssueTokenAsync(user.Id, time.GetUtcNow(), lifetime, cancellationToken));
     }
 
     /// <summary>Changes a password the user proved they know; returns why not, or null. Every token they held is revoked.</summary>

@@ -6,7 +6,7 @@ using Proposals.Host.Auth;
 namespace Proposals.Host.Pages;
 
 [AllowAnonymous]
-internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time) : PageModel
+internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time, IConfiguration configuration) : PageModel
 {
     public const int MaxFieldLength = 200;
 
@@ -19,7 +19,19 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time) :
     /// <summary>The account's password was set for it: it must choose its own before it may sign in.</summary>
     public bool MustChangePassword { get; private set; }
 
-    public void OnGet(string? returnUrl) => ReturnUrl = LocalOrHome(returnUrl);
+    /// <summary>The central identity provider's button, when one is configured.</summary>
+    public string? ExternalSignIn => OidcSignIn.Enabled(configuration) ? OidcSignIn.ButtonText(configuration) : null;
+
+    public void OnGet(string? returnUrl, string? external)
+    {
+        ReturnUrl = LocalOrHome(returnUrl);
+        Error = external switch
+        {
+            "unknown" => ui.T("统一身份认证已通过，但该账号未在本系统登记或已停用；请联系系统管理员。", "The identity provider knows you, but this service has no active user of that name; ask the administrator."),
+            "failed" => ui.T("统一身份认证未完成，请重试或使用用户名和密码登录。", "Signing in with the identity provider did not complete; try again or use your password."),
+            _ => null,
+        };
+    }
 
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl, CancellationToken cancellationToken)
     {

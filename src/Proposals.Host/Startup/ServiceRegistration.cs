@@ -131,7 +131,8 @@ internal static class ServiceRegistration
             .AddPolicyScheme(DashboardPolicy, "bearer token or session cookie", scheme => scheme.ForwardDefaultSelector = http =>
                 http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? TokenAuthenticationHandler.SchemeName
-                    : SessionCookieHandler.SchemeName);
+                    : SessionCookieHandler.SchemeName)
+            .AddOidcSignIn(configuration);
         // The API takes bearer tokens only; the pages take the session cookie only, so that no API call rides on a
         // browser's cookie. The jobs dashboard, a page that is not ours, takes either.
         services.AddAuthorizationBuilder()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Proposals.Host.Auth;
 using Proposals.Host.Jobs;
 using Proposals.Host.Notifications;
 
@@ -46,6 +47,7 @@ internal sealed class SettingsCheck(IServiceProvider services, IConfiguration co
             problems.Add($"{NotificationOptions.Section}: {ex.Message}");
         }
         problems.AddRange(MessageTemplates.Problems(configuration));
+        problems.AddRange(OidcSignIn.Problems(configuration));
         return problems;
     }
 }
