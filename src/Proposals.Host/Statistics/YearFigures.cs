@@ -63,7 +63,7 @@ internal static class YearFigures
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(context);
         var departmentView = scope.DepartmentId is not null;
-        var lateDays = facts.LateSteps.Select(s => (Step: s, Days: context.ClockFor(s.OrganizationId).WorkingDaysOverdue(s.DueDate, s.ClosedAt ?? context.Now))).ToList();
+        var lateDays = LateStepsByGroup(facts.LateSteps, context);
 
         Figures Fold(Func<long, long?, long?, bool> take, bool departmentRow, Func<TopicFact, bool>? topicRow = null)
         {
@@ -84,10 +84,10 @@ internal static class YearFigures
             {
                 tally.Add(s);
             }
-            foreach (var (step, days) in lateDays.Where(l => take(l.Step.PartyId, l.Step.TopicId, l.Step.OrganizationId)))
+            foreach (var late in lateDays.Where(l => take(l.PartyId, l.TopicId, l.OrganizationId)))
             {
-                tally.OverdueCount++;
-                tally.OverdueDays += days;
+                tally.OverdueCount += late.Count;
+                tally.OverdueDays += late.Days;
             }
             foreach (var r in facts.SecondRounds.Where(r => take(r.PartyId, r.TopicId, null)))
             {
@@ -124,6 +124,33 @@ internal static class YearFigures
             scope.PartyId is { } p ? ProposalViews.Organization(context, p) : null,
             scope.DepartmentId is { } d ? ProposalViews.Organization(context, d) : null,
             context.Now, total, byParty, byDepartment, topics);
+    }
+
+    private sealed record LateGroup(long PartyId, long? TopicId, long OrganizationId, int Count, int Days);
+
+    /// <summary>
+    /// The late steps counted per party, topic and organisation, with their working days overdue. A year at scale has
+    /// tens of thousands of late steps but few distinct (time zone, deadline, end day) triples, so each is counted once.
+    /// </summary>
+    private static List<LateGroup> LateStepsByGroup(IReadOnlyList<LateStep> steps, EngineContext context)
+    {
+        var known = new Dictionary<(string Zone, DateOnly Due, DateOnly End), int>();
+        int Days(LateStep step)
+        {
+            var clock = context.ClockFor(step.OrganizationId);
+            var end = step.ClosedAt ?? context.Now;
+            // The days overdue depend only on the deadline and the local day the step ended (or today).
+            var key = (clock.TimeZone.Id, step.DueDate, clock.LocalDate(end));
+            if (!known.TryGetValue(key, out var days))
+            {
+                days = clock.WorkingDaysOverdue(step.DueDate, end);
+                known[key] = days;
+            }
+            return days;
+        }
+        return steps.GroupBy(s => (s.PartyId, s.TopicId, s.OrganizationId))
+            .Select(g => new LateGroup(g.Key.PartyId, g.Key.TopicId, g.Key.OrganizationId, g.Count(), g.Sum(Days)))
+            .ToList();
     }
 
     /// <summary>
