@@ -170,41 +170,19 @@ public sealed class BrowserFacts : IAsyncLifetime
 }
 
 /// <summary>
-/// The supervision board in a browser, ten days after an adoption nobody signed for. The days pass between two hosts
-/// on one database rather than under a running Kestrel server, whose own timers must not see the test's clock jump.
+/// The supervision board in a browser, ten days after an adoption nobody signed for.
 /// </summary>
-public sealed class BoardBrowserFacts : IAsyncLifetime
+public sealed class BoardBrowserFacts : LaterBrowserFacts
 {
-    private readonly TestDatabase _database = TestDatabases.Sqlite();
-    private ProposalsHost _host = null!;
-    private BrowserSession _browser = null!;
+    protected override DateTimeOffset ReadAt => ProposalsHost.DefaultStart.AddDays(10);
 
-    public async Task InitializeAsync()
-    {
-        Skip.If(BrowserSession.Unavailable is not null, BrowserSession.Unavailable);
-        using (var before = new ProposalsHost(_database))
-        {
-            using var chain = await Chain.StartAsync(before);
-            await chain.AdoptedAsync(); // signing due Thursday 5 March for all three departments
-        }
-        _host = new ProposalsHost(_database, start: ProposalsHost.DefaultStart.AddDays(10));
-        _browser = await BrowserSession.StartAsync(_host);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        _host?.Dispose();
-        _database.Dispose();
-    }
+    // Signing due Thursday 5 March for all three departments.
+    protected override Task PrepareAsync(Chain chain) => chain.AdoptedAsync();
 
     [SkippableFact]
     public async Task The_board_groups_the_overdue_steps_by_department_with_their_charts()
     {
-        var supervisor = await _browser.SignInAsync("dcs.supervisor");
+        var supervisor = await Browser.SignInAsync("dcs.supervisor");
         await supervisor.GotoAsync("/supervision");
 
         Assert.Equal(3, await supervisor.Locator(".board-group").CountAsync()); // the lead and both co-departments

@@ -5,41 +5,18 @@ using Proposals.Host.Tests.Statistics;
 namespace Proposals.Host.Tests.Pages;
 
 /// <summary>
-/// The annual report and the administration page in a browser, over the year of <see cref="YearScenario"/>. The year is
-/// built on one host and read on a second one started on the reading day, so that no clock jumps under Kestrel.
+/// The annual report and the administration page in a browser, over the year of <see cref="YearScenario"/>, read on its reading day.
 /// </summary>
-public sealed class ReportBrowserFacts : IAsyncLifetime
+public sealed class ReportBrowserFacts : LaterBrowserFacts
 {
-    private readonly TestDatabase _database = TestDatabases.Sqlite();
-    private ProposalsHost _host = null!;
-    private BrowserSession _browser = null!;
+    protected override DateTimeOffset ReadAt => YearScenario.ReadAt;
 
-    public async Task InitializeAsync()
-    {
-        Skip.If(BrowserSession.Unavailable is not null, BrowserSession.Unavailable);
-        using (var before = new ProposalsHost(_database))
-        {
-            using var chain = await Chain.StartAsync(before);
-            await YearScenario.BuildAsync(chain);
-        }
-        _host = new ProposalsHost(_database, start: YearScenario.ReadAt);
-        _browser = await BrowserSession.StartAsync(_host);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        _host?.Dispose();
-        _database.Dispose();
-    }
+    protected override Task PrepareAsync(Chain chain) => YearScenario.BuildAsync(chain);
 
     [SkippableFact]
     public async Task The_committee_reads_the_annual_report_and_prints_it_without_the_navigation()
     {
-        var committee = await _browser.SignInAsync("tzb.admin");
+        var committee = await Browser.SignInAsync("tzb.admin");
         await committee.GotoAsync("/");
         await committee.Locator("header nav a", new() { HasText = "年度报告" }).ClickAsync();
         await committee.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
@@ -61,7 +38,7 @@ public sealed class ReportBrowserFacts : IAsyncLifetime
     [SkippableFact]
     public async Task The_administrator_adds_a_user_and_sees_the_temporary_password_once()
     {
-        var admin = await _browser.SignInAsync("admin");
+        var admin = await Browser.SignInAsync("admin");
         await admin.GotoAsync("/admin");
         await admin.Locator("#new-user summary").ClickAsync();
         await admin.FillAsync("#username", "swj.second");
