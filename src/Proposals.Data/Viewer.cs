@@ -14,7 +14,13 @@ public enum VisibilityScope
 public sealed record Viewer(long UserId, long OrganizationId, OrganizationKind OrganizationKind, IReadOnlyList<string> Roles)
 {
     /// <summary>The service itself, for work no user asked for (dispatching, verifying): it sees everything.</summary>
-    public static Viewer Service { get; } = new(0, 0, OrganizationKind.System, []);
+    public static Viewer Service { get; } = new(0, 0, OrganizationKind.System, []) { IsService = true };
+
+    /// <summary>What the supervision office may see, for work done on its behalf (its daily digest).</summary>
+    public static Viewer SupervisionOffice { get; } = new(0, 0, OrganizationKind.Supervision, []);
+
+    /// <summary>True only for <see cref="Service"/>: the one viewer that also sees what is still its party's alone.</summary>
+    public bool IsService { get; private init; }
 
     public VisibilityScope Scope => OrganizationKind switch
     {
@@ -29,7 +35,10 @@ public sealed record Viewer(long UserId, long OrganizationId, OrganizationKind O
         VisibilityScope.Party => "p.party_id = @ViewerOrganizationId",
         // Only a current assignment: a department that returned an item, or was taken off it, no longer sees it.
         VisibilityScope.Department => "EXISTS (SELECT 1 FROM proposal_departments vd WHERE vd.proposal_id = p.id AND vd.organization_id = @ViewerOrganizationId AND vd.ended_at IS NULL)",
-        _ => "1 = 1",
+        // Until it first leaves its party's hands (shared_at), an item is the party's alone: every other caller,
+        // however wide its view, neither lists, counts nor opens it.
+        _ when IsService => "1 = 1",
+        _ => "p.shared_at IS NOT NULL",
     };
 }
 

@@ -22,7 +22,7 @@ internal sealed class CityGenerator
     private const int Years = 10;
     private const int ExtraDepartments = 36;
 
-    private static readonly string[] ProposalColumns = ["id", "workflow_id", "workflow_version", "state", "stage", "is_open", "version", "party_id", "year", "title", "summary", "body", "round", "key_supervision", "item_due_date", "created_by", "created_at", "updated_at"];
+    private static readonly string[] ProposalColumns = ["id", "workflow_id", "workflow_version", "state", "stage", "is_open", "version", "party_id", "year", "title", "summary", "body", "round", "key_supervision", "item_due_date", "created_by", "created_at", "updated_at", "shared_at"];
     private static readonly string[] TaskColumns = ["id", "proposal_id", "task_id", "name", "organization_id", "roles", "round", "opened_at", "due_date", "due_at", "closed_at", "close_reason"];
     private static readonly string[] DepartmentColumns = ["proposal_id", "organization_id", "is_lead", "assigned_at", "signed_at", "opinion_at", "ended_at", "end_reason", "seq"];
     private static readonly string[] AuditColumns = ["proposal_id", "sequence", "action", "from_state", "to_state", "actor_user_id", "actor_name", "organization_id", "at", "comment", "data", "workflow_version"];
@@ -199,7 +199,8 @@ internal sealed class CityGenerator
         var open = !_workflow.State(state).Final;
         var keySupervision = state == "implementation" && _random.Next(100) < 3;
         chunk.Proposals.Add([id, _workflow.Id, _workflow.Version, state, _workflow.State(state).Stage, open, version, party, year,
-            $"关于{Subjects[_random.Next(Subjects.Length)]}的建议（{id}）", "三条建议", Body, 1, keySupervision, itemDue, _author.Id, created.UtcDateTime, entered.UtcDateTime]);
+            $"关于{Subjects[_random.Next(Subjects.Length)]}的建议（{id}）", "三条建议", Body, 1, keySupervision, itemDue, _author.Id, created.UtcDateTime, entered.UtcDateTime,
+            _workflow.PartyOnlyStates().Contains(state) ? null : decidedAt.UtcDateTime]);
 
         // The steps behind the item, closed, then what its state keeps open.
         if (state != "draft")

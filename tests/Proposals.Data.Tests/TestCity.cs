@@ -117,9 +117,9 @@ internal sealed class TestCity
         return new Drafted(id, start);
     }
 
-    /// <summary>The proposal as the engine sees it, read through a viewer who sees everything.</summary>
+    /// <summary>The proposal as the engine sees it, read as the service, which also sees drafts not yet submitted.</summary>
     public async Task<ProposalInstance> InstanceAsync(long id) =>
-        (await Proposals.FindAsync(id, Committee.Viewer, CancellationToken.None))?.Instance
+        (await Proposals.FindAsync(id, Viewer.Service, CancellationToken.None))?.Instance
         ?? throw new InvalidOperationException($"No proposal {id}.");
 
     /// <summary>The transition the engine computes for an action on the proposal as it is stored now; nothing is written.</summary>

@@ -171,13 +171,13 @@ public sealed class ProposalStore(Database database)
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 database.Dialect.InsertReturningId("proposals",
-                    "workflow_id, workflow_version, state, stage, is_open, version, party_id, topic_id, topic_deadline, year, title, summary, body, round, key_supervision, item_due_date, created_by, created_at, updated_at",
-                    "@WorkflowId, @WorkflowVersion, @State, @Stage, @IsOpen, @Version, @PartyId, @TopicId, @TopicDeadline, @Year, @Title, @Summary, @Body, @Round, @KeySupervision, @ItemDueDate, @CreatedBy, @Now, @Now"),
+                    "workflow_id, workflow_version, state, stage, is_open, version, party_id, topic_id, topic_deadline, year, title, summary, body, round, key_supervision, item_due_date, created_by, created_at, updated_at, shared_at",
+                    "@WorkflowId, @WorkflowVersion, @State, @Stage, @IsOpen, @Version, @PartyId, @TopicId, @TopicDeadline, @Year, @Title, @Summary, @Body, @Round, @KeySupervision, @ItemDueDate, @CreatedBy, @Now, @Now, @SharedAt"),
                 new
                 {
                     item.WorkflowId, item.WorkflowVersion, item.State, Stage = state.Stage, IsOpen = !state.Final, item.Version, item.PartyId, item.TopicId,
                     item.TopicDeadline, Year = year, item.Title, Summary = summary, Body = body, item.Round, item.KeySupervision, item.ItemDueDate,
-                    CreatedBy = start.Audit.ActorUserId, Now = now.UtcDateTime,
+                    CreatedBy = start.Audit.ActorUserId, Now = now.UtcDateTime, SharedAt = SharedAt(definition, item.State, now),
                 }, transaction, cancellationToken: cancellationToken));
             await WriteEffectsAsync(connection, transaction, id, start, now, cancellationToken);
             if (idempotency is not null)
@@ -206,7 +206,7 @@ public sealed class ProposalStore(Database database)
                 UPDATE proposals
                 SET state = @State, stage = @Stage, is_open = @IsOpen, version = @Version, round = @Round, key_supervision = @KeySupervision,
                     item_due_date = @ItemDueDate, extension_due_date = @ExtensionDueDate, extension_reason = @ExtensionReason,
-                    extension_requested_at = @ExtensionRequestedAt, updated_at = @Now
+                    extension_requested_at = @ExtensionRequestedAt, updated_at = @Now, shared_at = COALESCE(shared_at, @SharedAt)
                 WHERE id = @Id AND version = @ExpectedVersion
                 """,
                 new
@@ -214,7 +214,7 @@ public sealed class ProposalStore(Database database)
                     item.State, Stage = state.Stage, IsOpen = !state.Final, item.Version, item.Round, item.KeySupervision, item.ItemDueDate,
                     ExtensionDueDate = item.PendingExtension?.NewDueDate, ExtensionReason = item.PendingExtension?.Reason,
                     ExtensionRequestedAt = DateValues.Store(item.PendingExtension?.RequestedAt), Now = now.UtcDateTime,
-                    before.Id, ExpectedVersion = before.Version,
+                    SharedAt = SharedAt(definition, item.State, now), before.Id, ExpectedVersion = before.Version,
                 }, transaction, cancellationToken: cancellationToken));
             if (changed == 0)
             {
@@ -232,6 +232,10 @@ public sealed class ProposalStore(Database database)
             return (true, true);
         }, cancellationToken);
     }
+
+    // Stamped once, when the item first enters a state outside its party's hands; it stays shared whatever follows.
+    private static DateTime? SharedAt(WorkflowDefinition definition, string state, DateTimeOffset now) =>
+        definition.PartyOnlyStates().Contains(state) ? null : now.UtcDateTime;
 
     private static Task<int> RememberAsync(DbConnection connection, DbTransaction transaction, IdempotencyRecord idempotency, long proposalId, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(

@@ -9,7 +9,8 @@ namespace Proposals.Data.Statistics;
 /// party when <paramref name="PartyId"/> is set, and only the steps and answers of one department when
 /// <paramref name="DepartmentId"/> is set.
 /// </summary>
-public sealed record StatisticsScope(int Year, long? PartyId, long? DepartmentId);
+/// <param name="IncludePartyOnly">True only when the party asks for its own figures: items still in its hands count for nobody else.</param>
+public sealed record StatisticsScope(int Year, long? PartyId, long? DepartmentId, bool IncludePartyOnly = false);
 
 /// <summary>A topic the year's figures mention, with one party that has it (none when nobody took it).</summary>
 public sealed class TopicFact
@@ -102,7 +103,7 @@ public sealed class StatisticsStore(Database database)
             Actions = CountedActions.ToArray(), Steps = AssessedSteps.ToArray(),
         };
         var dialect = database.Dialect;
-        var party = scope.PartyId is null ? "" : " AND p.party_id = @PartyId";
+        var party = (scope.PartyId is null ? "" : " AND p.party_id = @PartyId") + (scope.IncludePartyOnly ? "" : " AND p.shared_at IS NOT NULL");
         await using var connection = await database.OpenAsync(cancellationToken);
 
         var topics = await QueryAsync<TopicFact>(connection, $"""

@@ -42,6 +42,41 @@ public sealed record WorkflowDefinition
         }
         return action.FromAnyOpenState || action.From.Contains(state);
     }
+
+    /// <summary>
+    /// The states an item can reach from the start without ever leaving its party's hands: open states whose every task
+    /// is the party's, and the final states entered straight from them (a draft abandoned or withdrawn before it was sent).
+    /// An item in one of them, that was never anywhere else, is its party's business alone.
+    /// </summary>
+    public IReadOnlySet<string> PartyOnlyStates()
+    {
+        bool HeldByParty(StateDefinition state) =>
+            !state.Final && state.Tasks.Count > 0 && state.Tasks.All(id => Tasks.Any(t => t.Id == id && t.Assignee == Assignees.Party));
+
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var initial = FindState(InitialState);
+        if (initial is null || !HeldByParty(initial))
+        {
+            return found;
+        }
+        var pending = new Queue<StateDefinition>([initial]);
+        found.Add(initial.Id);
+        while (pending.TryDequeue(out var state))
+        {
+            var targets = Actions
+                .Where(a => !a.FromAnyOpenState && a.From.Contains(state.Id))
+                .SelectMany(a => a.Branches.Select(b => b.To).Append(a.To))
+                .OfType<string>();
+            foreach (var target in targets.Select(FindState).OfType<StateDefinition>())
+            {
+                if ((target.Final || HeldByParty(target)) && found.Add(target.Id) && !target.Final)
+                {
+                    pending.Enqueue(target);
+                }
+            }
+        }
+        return found;
+    }
 }
 
 /// <summary>One of the chain's stages; several states can share one.</summary>

@@ -397,17 +397,22 @@ public static class WorkflowEngine
                     var at = clock.ReminderAt(clock.DueDateAfter(dueDate, reminder.BeforeDuration.Negate()));
                     if (at > context.Now)
                     {
-                        reminders.Add(new ReminderSchedule("reminder", at, Resolve(reminder.Notify, task, organizationId, item, []), null, false));
+                        reminders.Add(new ReminderSchedule("reminder", at, Audience(Resolve(reminder.Notify, task, organizationId, item, []), item), null, false));
                     }
                 }
                 foreach (var rung in task.Escalation)
                 {
                     var at = clock.OverdueAt(clock.DueDateAfter(dueDate, rung.AfterDuration));
-                    reminders.Add(new ReminderSchedule(rung.Level, at, Resolve(rung.Notify, task, organizationId, item, []), DeadlineRule.Parse(rung.Repeat), rung.FlagKey));
+                    reminders.Add(new ReminderSchedule(rung.Level, at, Audience(Resolve(rung.Notify, task, organizationId, item, []), item), DeadlineRule.Parse(rung.Repeat), rung.FlagKey));
                 }
             }
             return new TaskOpening(task.Id, task.Name, organizationId, task.Roles, due, dueAt, reminders);
         }
+
+        // While an item is still in its party's hands nobody else may read of it, so a notice the definition addresses to
+        // others (the committee on an overdue draft, say) goes to the party's own people only.
+        private List<Recipient> Audience(List<Recipient> recipients, ProposalInstance item) =>
+            definition.PartyOnlyStates().Contains(item.State) ? recipients.Where(r => r.OrganizationId == item.PartyId).ToList() : recipients;
 
         public static List<Recipient> Resolve(IEnumerable<string> names, TaskDefinition? task, long? taskOrganization, ProposalInstance item, IEnumerable<(long OrganizationId, IReadOnlyList<string> Roles)> taskAssignees)
         {
@@ -496,7 +501,7 @@ public static class WorkflowEngine
                 .Concat(opened.Select(t => (t.OrganizationId, t.Roles)));
             var message = data["message"]?.GetValue<string>() ?? data["reason"]?.GetValue<string>() ?? comment;
             var body = $"{context.NameOf(actor.OrganizationId)} {actor.DisplayName}对《{item.Title}》执行了“{action.Name}”。" + (string.IsNullOrWhiteSpace(message) ? "" : $"说明：{message}");
-            return Resolve(action.Notify, null, null, item, assignees)
+            return Audience(Resolve(action.Notify, null, null, item, assignees), item)
                 .Select(r => new NotificationMessage(r, action.Id, $"{action.Name}：《{Shorten(item.Title)}》", body));
         }
 

@@ -82,7 +82,7 @@ internal static class StatisticsApi
                 department = caller.OrganizationId;
                 break;
         }
-        return (new StatisticsScope(parsedYear, party, department), null);
+        return (new StatisticsScope(parsedYear, party, department, IncludePartyOnly: caller.OrganizationKind == OrganizationKind.Party), null);
     }
 
     private static long? OrganizationOfKind(string? text, string name, OrganizationKind kind, string kindName, EngineContext context, Dictionary<string, string[]> errors)

@@ -29,7 +29,7 @@ internal sealed class SupervisorDigest(ProposalStore proposals, OutboxStore outb
         {
             return false;
         }
-        var tasks = await proposals.TasksDueBeforeAsync(Viewer.Service, context.Now.AddDays(WithinDays), cancellationToken);
+        var tasks = await proposals.TasksDueBeforeAsync(Viewer.SupervisionOffice, context.Now.AddDays(WithinDays), cancellationToken);
         var summaries = await proposals.SummariesAsync(tasks.Select(t => t.ProposalId).Distinct().ToList(), cancellationToken);
         var lines = tasks.Select(t => (Task: ProposalViews.Task(t, context), Item: summaries[t.ProposalId])).ToList();
 

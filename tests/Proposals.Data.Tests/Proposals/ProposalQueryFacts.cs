@@ -70,18 +70,34 @@ public abstract class ProposalQueryFacts(IDatabaseProvider provider) : StoreFact
     }
 
     [SkippableFact]
-    public async Task The_committee_the_government_and_the_supervision_office_see_every_proposal()
+    public async Task The_committee_the_government_and_the_supervision_office_see_every_submitted_proposal_and_no_draft()
     {
         var (city, adoptedA, draftA, adoptedB) = await SceneAsync();
 
         foreach (var viewer in new[] { city.Committee, city.Government, city.Supervisor })
         {
-            Assert.Equal([adoptedB, draftA, adoptedA], await IdsAsync(city, viewer));
-            foreach (var id in new[] { adoptedA, draftA, adoptedB })
-            {
-                Assert.NotNull(await city.Proposals.FindAsync(id, viewer.Viewer, CancellationToken.None));
-            }
+            Assert.Equal([adoptedB, adoptedA], await IdsAsync(city, viewer));
+            Assert.NotNull(await city.Proposals.FindAsync(adoptedA, viewer.Viewer, CancellationToken.None));
+            Assert.NotNull(await city.Proposals.FindAsync(adoptedB, viewer.Viewer, CancellationToken.None));
+            Assert.Null(await city.Proposals.FindAsync(draftA, viewer.Viewer, CancellationToken.None));
+            Assert.Empty(await city.Proposals.HistoryAsync(draftA, viewer.Viewer, CancellationToken.None));
+            Assert.Empty(await IdsAsync(city, viewer, new ProposalQuery(Stage: "research")));
         }
+        Assert.Equal([adoptedB, draftA, adoptedA], (await city.Proposals.ListAsync(Viewer.Service, new ProposalQuery(), Monday, CancellationToken.None)).Items.Select(p => p.Id));
+    }
+
+    [SkippableFact]
+    public async Task A_draft_becomes_visible_to_the_committee_when_it_is_submitted_and_stays_so()
+    {
+        var city = await TestCity.CreateAsync(Database);
+        var id = (await city.DraftAsync(city.PartyAMember, "关于职业教育的建议", Monday)).Id;
+        await city.ActAsync(city.PartyAMember, id, "submit-for-review", Monday);
+        Assert.Empty(await IdsAsync(city, city.Committee));
+
+        await city.ActAsync(city.PartyAAdmin, id, "submit", Monday.AddHours(1));
+        Assert.Equal([id], await IdsAsync(city, city.Committee));
+        await city.ActAsync(city.Government, id, "reject", Monday.AddHours(2), System.Text.Json.Nodes.JsonNode.Parse("""{ "reason": "不予采纳" }""")!.AsObject());
+        Assert.Equal([id], await IdsAsync(city, city.Committee));
     }
 
     [SkippableFact]
@@ -97,10 +113,10 @@ public abstract class ProposalQueryFacts(IDatabaseProvider provider) : StoreFact
     {
         var (city, adoptedA, draftA, adoptedB) = await SceneAsync();
 
-        Assert.Equal([draftA], await IdsAsync(city, city.Committee, new ProposalQuery(State: "draft")));
+        Assert.Equal([draftA], await IdsAsync(city, city.PartyAMember, new ProposalQuery(State: "draft")));
         Assert.Equal([adoptedB, adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(State: "implementation")));
         Assert.Empty(await IdsAsync(city, city.Committee, new ProposalQuery(State: "closed")));
-        Assert.Equal([draftA], await IdsAsync(city, city.Committee, new ProposalQuery(Stage: "research")));
+        Assert.Equal([draftA], await IdsAsync(city, city.PartyAMember, new ProposalQuery(Stage: "research")));
         Assert.Equal([adoptedB, adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(Stage: "implementation")));
         Assert.Equal([adoptedA], await IdsAsync(city, city.PartyAMember, new ProposalQuery(Stage: "implementation")));
     }
@@ -119,7 +135,8 @@ public abstract class ProposalQueryFacts(IDatabaseProvider provider) : StoreFact
         Assert.Empty(await IdsAsync(city, city.Supervisor, new ProposalQuery(Overdue: true), beforeAny));
         Assert.Equal([adoptedA], await IdsAsync(city, city.Supervisor, new ProposalQuery(Overdue: true), atADue));
         Assert.Equal([adoptedA], await IdsAsync(city, city.Supervisor, new ProposalQuery(Overdue: true), afterA));
-        Assert.Equal([adoptedB, draftA], await IdsAsync(city, city.Supervisor, new ProposalQuery(Overdue: false), afterA));
+        Assert.Equal([adoptedB], await IdsAsync(city, city.Supervisor, new ProposalQuery(Overdue: false), afterA));
+        Assert.Equal([draftA], await IdsAsync(city, city.PartyAMember, new ProposalQuery(Overdue: false), afterA));
         Assert.Equal([adoptedB, adoptedA], await IdsAsync(city, city.Supervisor, new ProposalQuery(Overdue: true), afterBoth));
         Assert.Equal([adoptedA], await IdsAsync(city, city.PartyAMember, new ProposalQuery(Overdue: true), afterBoth));
     }
@@ -170,7 +187,8 @@ public abstract class ProposalQueryFacts(IDatabaseProvider provider) : StoreFact
     {
         var (city, adoptedA, draftA, adoptedB) = await SceneAsync();
 
-        Assert.Equal([draftA, adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(OrganizationId: city.PartyA)));
+        Assert.Equal([adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(OrganizationId: city.PartyA)));
+        Assert.Equal([draftA, adoptedA], await IdsAsync(city, city.PartyAAdmin, new ProposalQuery(OrganizationId: city.PartyA)));
         Assert.Equal([adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(OrganizationId: city.DepartmentX.OrganizationId)));
         Assert.Equal([adoptedB], await IdsAsync(city, city.Committee, new ProposalQuery(OrganizationId: city.DepartmentZ.OrganizationId)));
         Assert.Empty(await IdsAsync(city, city.PartyAMember, new ProposalQuery(OrganizationId: city.DepartmentZ.OrganizationId)));
@@ -183,10 +201,12 @@ public abstract class ProposalQueryFacts(IDatabaseProvider provider) : StoreFact
         var nextYear = (await city.DraftAsync(city.PartyAMember, "明年的建议", new DateTimeOffset(2026, 3, 2, 2, 0, 0, TimeSpan.Zero))).Id;
         await city.ActAsync(city.Supervisor, adoptedB, "flag-key", Monday.AddDays(8));
 
-        Assert.Equal([nextYear], await IdsAsync(city, city.Committee, new ProposalQuery(Year: 2026)));
-        Assert.Equal([adoptedB, draftA, adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(Year: 2025)));
+        Assert.Equal([nextYear], await IdsAsync(city, city.PartyAMember, new ProposalQuery(Year: 2026)));
+        Assert.Equal([draftA, adoptedA], await IdsAsync(city, city.PartyAMember, new ProposalQuery(Year: 2025)));
+        Assert.Empty(await IdsAsync(city, city.Committee, new ProposalQuery(Year: 2026)));
+        Assert.Equal([adoptedB, adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(Year: 2025)));
         Assert.Equal([adoptedB], await IdsAsync(city, city.Committee, new ProposalQuery(KeySupervision: true)));
-        Assert.Equal([nextYear, draftA, adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(KeySupervision: false)));
+        Assert.Equal([adoptedA], await IdsAsync(city, city.Committee, new ProposalQuery(KeySupervision: false)));
     }
 
     [SkippableFact]

@@ -90,7 +90,7 @@ public abstract class ProposalStoreFacts(IDatabaseProvider provider) : StoreFact
         Assert.Equal(before, await RowCountsAsync());
         var now = await city.InstanceAsync(draft.Id);
         Assert.Equal(("party-review", 2), (now.State, now.Version));
-        Assert.Equal(Monday.AddHours(1), (await city.Proposals.FindAsync(draft.Id, city.Committee.Viewer, CancellationToken.None))!.UpdatedAt);
+        Assert.Equal(Monday.AddHours(1), (await city.Proposals.FindAsync(draft.Id, city.PartyAAdmin.Viewer, CancellationToken.None))!.UpdatedAt);
         Assert.Null(await city.Proposals.FindIdempotentAsync(city.PartyAAdmin.UserId, "stale-key", CancellationToken.None));
     }
 

@@ -91,7 +91,7 @@ public abstract class ActionMatrixFacts(Func<TestDatabase> database, ITestOutput
         foreach (var actor in actors)
         {
             var response = await actor.Client.GetAsync($"/api/proposals/{id}");
-            var maySee = ExpectedAnswer.MaySee(actor, ItemPosition.Party, position.Assigned);
+            var maySee = ExpectedAnswer.MaySee(actor, ItemPosition.Party, position.Assigned, position.State);
             if (response.StatusCode != (maySee ? HttpStatusCode.OK : HttpStatusCode.NotFound))
             {
                 mismatches.Add($"[{position}] GET as {actor.Username}: expected {(maySee ? 200 : 404)}, got {(int)response.StatusCode}");

@@ -9,12 +9,18 @@ public sealed record ExpectedAnswer(int Status, string Reason)
 
     public override string ToString() => $"{Status} ({Reason})";
 
-    /// <summary>Whether the item is the actor's to see at all (process.md: everyone sees only what belongs to them).</summary>
-    public static bool MaySee(MatrixActor actor, string party, IReadOnlyList<string> assigned) => actor.OrganizationKind switch
+    /// <summary>The states of proposal-chain before `submit`: the item is still its party's alone.</summary>
+    public static readonly IReadOnlySet<string> BeforeSubmit = new HashSet<string>(StringComparer.Ordinal) { "draft", "party-review" };
+
+    /// <summary>
+    /// Whether the item is the actor's to see at all (process.md: everyone sees only what belongs to them; a draft
+    /// belongs to its party until it is submitted, whoever else asks).
+    /// </summary>
+    public static bool MaySee(MatrixActor actor, string party, IReadOnlyList<string> assigned, string state) => actor.OrganizationKind switch
     {
         "party" => actor.OrganizationCode == party,
         "department" => assigned.Contains(actor.OrganizationCode),
-        _ => true,
+        _ => !BeforeSubmit.Contains(state),
     };
 
     /// <summary>
@@ -24,7 +30,7 @@ public sealed record ExpectedAnswer(int Status, string Reason)
     /// </summary>
     public static ExpectedAnswer For(WorkflowDefinition definition, ActionDefinition action, ItemPosition position, MatrixActor actor)
     {
-        if (!MaySee(actor, ItemPosition.Party, position.Assigned))
+        if (!MaySee(actor, ItemPosition.Party, position.Assigned, position.State))
         {
             return new(404, "may not see the item");
         }

@@ -22,7 +22,7 @@ public abstract class ReadMatrixFacts(Func<TestDatabase> database) : ChainFacts(
         "draft", "government-review", "implementation-unsigned", "implementation-signed-extension-pending-key-flagged", "reassignment", "closed",
     ];
 
-    private sealed record Item(long Id, string Name, string Party, IReadOnlyList<string> Assigned);
+    private sealed record Item(long Id, string Name, string Party, IReadOnlyList<string> Assigned, string State);
 
     [SkippableFact]
     public async Task Every_read_route_and_list_filter_shows_each_caller_only_what_belongs_to_them()
@@ -32,7 +32,7 @@ public abstract class ReadMatrixFacts(Func<TestDatabase> database) : ChainFacts(
         var items = new List<Item>();
         foreach (var position in Positions.Select(ItemPosition.Named))
         {
-            items.Add(new Item(await position.BuildAsync(C), position.Name, ItemPosition.Party, position.Assigned));
+            items.Add(new Item(await position.BuildAsync(C), position.Name, ItemPosition.Party, position.Assigned, position.State));
         }
         items.Add(await ForeignItemAsync());
         // Past the signing deadlines, so that the overdue filter and the supervision list have something to show.
@@ -45,7 +45,7 @@ public abstract class ReadMatrixFacts(Func<TestDatabase> database) : ChainFacts(
         filters.AddRange(new[] { "minmeng", "jiusan", "fgj", "jyj", "zjj", "swj", "zfb", "tzb" }.Select(code => $"organizationId={C.Org(code)}"));
         foreach (var actor in actors)
         {
-            var visible = items.Where(i => ExpectedAnswer.MaySee(actor, i.Party, i.Assigned)).Select(i => i.Id).ToHashSet();
+            var visible = items.Where(i => ExpectedAnswer.MaySee(actor, i.Party, i.Assigned, i.State)).Select(i => i.Id).ToHashSet();
             foreach (var item in items)
             {
                 var status = visible.Contains(item.Id) ? HttpStatusCode.OK : HttpStatusCode.NotFound;
@@ -92,7 +92,7 @@ public abstract class ReadMatrixFacts(Func<TestDatabase> database) : ChainFacts(
         var id = draft["id"]!.GetValue<long>();
         await C.OtherPartyAdmin.ActAsync(id, "submit");
         await C.Government.ActAsync(id, "adopt", new { partly = false, leadDepartmentId = C.Org("swj") });
-        return new Item(id, "jiusan-implementation", "jiusan", ["swj"]);
+        return new Item(id, "jiusan-implementation", "jiusan", ["swj"], "implementation");
     }
 
     private static async Task<HashSet<long>> IdsAsync(MatrixActor actor, string route, string listName, string idName, List<string> mismatches)

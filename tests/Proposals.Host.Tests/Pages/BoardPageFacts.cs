@@ -102,7 +102,8 @@ public abstract class BoardPageFacts(Func<TestDatabase> database) : ChainFacts(d
         var page = await government.GetAsync("/workflows");
         Assert.Contains("id=\"workflow-proposal-chain-v1\"", page, StringComparison.Ordinal);
         Assert.Contains("<g class=\"state\" data-state=\"government-review\" data-count=\"1\">", page, StringComparison.Ordinal);
-        Assert.Contains("<g class=\"state\" data-state=\"draft\" data-count=\"1\">", page, StringComparison.Ordinal);
+        // The draft is its party's alone: the government counts none.
+        Assert.Contains("<g class=\"state\" data-state=\"draft\" data-count=\"0\">", page, StringComparison.Ordinal);
         Assert.Contains("<g class=\"state\" data-state=\"closed\" data-count=\"0\">", page, StringComparison.Ordinal);
         Assert.Contains("marker-end=\"url(#arrow)\"", page, StringComparison.Ordinal);
     }

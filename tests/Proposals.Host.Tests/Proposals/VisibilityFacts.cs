@@ -61,8 +61,11 @@ public abstract class VisibilityFacts(Func<TestDatabase> database) : ChainFacts(
         Assert.Equal(HttpStatusCode.NotFound, (await C.PartyAdmin.ActOnVersionAsync(theirsId, "submit", 1)).StatusCode);
         Assert.Equal(before, Host.RowCounts());
 
+        // Drafts are their parties' alone; once Jiusan submits, the supervisors and the government see it.
+        Assert.Equal(0, (await C.Supervisor.GetJsonAsync("/api/proposals"))["total"]!.GetValue<int>());
+        await C.OtherPartyAdmin.ActAsync(theirsId, "submit");
         var all = await C.Supervisor.GetJsonAsync("/api/proposals");
-        Assert.Equal(2, all["total"]!.GetValue<int>());
+        Assert.Equal([theirsId], all["items"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()));
         var government = await C.Government.GetJsonAsync($"/api/proposals?organizationId={C.Org("jiusan")}");
         Assert.Equal([theirsId], government["items"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()));
     }
