@@ -92,7 +92,7 @@ public static class DatabaseMigrator
         return new MigrationOutcome(true, applied, null);
     }
 
-    private static DbConnection AcquireLock(Database database)
+    internal static DbConnection AcquireLock(Database database)
     {
         var connection = database.Dialect.CreateConnection(database.ConnectionString);
         connection.Open();
@@ -143,7 +143,7 @@ public static class DatabaseMigrator
         }
     }
 
-    private static void ReleaseLock(Database database, DbConnection connection)
+    internal static void ReleaseLock(Database database, DbConnection connection)
     {
         if (database.Provider == DatabaseProvider.PostgreSql)
         {

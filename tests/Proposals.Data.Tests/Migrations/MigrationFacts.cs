@@ -153,13 +153,17 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
     private static async Task<IReadOnlyList<string>> TablesAsync(Database database)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
-        var names = await connection.QueryAsync<string>(database.Provider switch
-        {
-            DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
-            _ => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-        });
+        var names = await connection.QueryAsync<string>(TablesQuery(database.Provider));
         return names.Where(n => !n.Equals("SchemaVersions", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The names of the tables in the database's default schema; T-SQL has no current_schema(), its default schema is SCHEMA_NAME().</summary>
+    internal static string TablesQuery(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
+        DatabaseProvider.PostgreSql => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+        _ => "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_TYPE = 'BASE TABLE'",
+    };
 
     // DbUp's journal: one row per script it ran.
     private static async Task<long> JournalCountAsync(Database database)
