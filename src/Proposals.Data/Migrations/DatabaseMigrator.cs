@@ -45,6 +45,11 @@ public static class DatabaseMigrator
         }
         try
         {
+            // Reached first, so that a server that does not answer is told apart from a journal that cannot be read.
+            using (var connection = database.Dialect.CreateConnection(database.ConnectionString))
+            {
+                connection.Open();
+            }
             var (executed, error) = Executed(database, Engine(database, null));
             return executed is null
                 ? new PendingMigrations(false, [], error)
