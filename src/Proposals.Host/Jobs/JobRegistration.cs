@@ -12,6 +12,9 @@ internal static class JobRegistration
 {
     public const string DashboardPath = "/hangfire";
 
+    /// <summary>The schema of Hangfire's tables on SQL Server.</summary>
+    public const string SqlServerSchemaName = "HangFire";
+
     public static IServiceCollection AddProposalsJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(JobOptions.Section);
@@ -62,7 +65,7 @@ internal static class JobRegistration
         DatabaseProvider.PostgreSql => CreatePostgresStorage(database.ConnectionString, prepareSchema),
         DatabaseProvider.SqlServer => new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
         {
-            SchemaName = "HangFire",
+            SchemaName = SqlServerSchemaName,
             PrepareSchemaIfNecessary = prepareSchema,
             QueuePollInterval = TimeSpan.Zero,
         }),

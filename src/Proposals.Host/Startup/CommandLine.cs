@@ -194,7 +194,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
                     error.WriteLine($"error: {toWrite.Error}");
                     return 1;
                 }
-                var text = MigrationScript.For(database.Provider, toWrite.Scripts);
+                var text = MigrationScript.For(database.Provider, toWrite.Scripts) + Jobs.JobSchemaScript.For(database.Provider);
                 if (Target is null)
                 {
                     output.Write(text);
