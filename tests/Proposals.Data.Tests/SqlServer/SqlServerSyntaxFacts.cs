@@ -183,8 +183,9 @@ public sealed class SqlServerSyntaxFacts
         await history.SealLegacyEventsAsync(Now, ct);
         await history.SealAsync(Now, ct);
         await history.SealItemAsync(1, ct);
-        // The recording connection reads no events, so the statement that stores a sealed event's hashes is parsed here.
-        statements.Add(new RecordedStatement(HistoryVerifier.StoreHashes, null, ["HistoryVerifier.SealAsync"]));
+        // The recording connection reads no events, so the statement that stores a sealed event's hashes is added here,
+        // with the parameters its one caller supplies (new { PreviousHash, Hash, row.EventId }).
+        statements.Add(new RecordedStatement(HistoryVerifier.StoreHashes, ["PreviousHash", "Hash", "EventId"], ["HistoryVerifier.SealAsync"]));
 
         var statistics = new StatisticsStore(database);
         foreach (var scope in new[] { new StatisticsScope(2026, null, null), new StatisticsScope(2026, 2, null), new StatisticsScope(2026, null, 11), new StatisticsScope(2026, 2, 11) })
