@@ -21,6 +21,10 @@ if (commandLine.RunBeforeHost(Console.Out, Console.Error) is { } exitCode)
 }
 
 var builder = WebApplication.CreateBuilder(commandLine.HostArgs);
+if (commandLine.TouchesOnlyTheDatabase)
+{
+    return await commandLine.RunOnDatabaseAsync(builder.Configuration, Console.Out, Console.Error);
+}
 builder.UseProposalsDefaults();
 if (!builder.Services.TryAddProposalsData(builder.Configuration, Console.Error))
 {

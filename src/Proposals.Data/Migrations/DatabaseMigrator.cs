@@ -9,6 +9,9 @@ namespace Proposals.Data.Migrations;
 /// <summary>The outcome of bringing a database up to date.</summary>
 public sealed record MigrationOutcome(bool Successful, IReadOnlyList<string> ScriptsApplied, string? Error);
 
+/// <summary>The shipped scripts a database has not run yet, in the order they would run; or why that could not be read.</summary>
+public sealed record PendingMigrations(bool Successful, IReadOnlyList<string> Scripts, string? Error);
+
 /// <summary>
 /// Applies the forward-only scripts of <c>db/&lt;provider&gt;/</c> in name order, each once, recorded in a journal
 /// table. On the shared databases a session lock is held meanwhile, so hosts starting together migrate one at a time.
@@ -28,8 +31,72 @@ public static class DatabaseMigrator
         }
         catch (Exception ex) when (ex is DbException or System.Net.Sockets.SocketException or TimeoutException or IOException)
         {
-            return new MigrationOutcome(false, [], $"cannot reach the {database.Provider} database ({ex.GetBaseException().Message}); check ConnectionStrings:Proposals, that the server runs and that the database exists");
+            return new MigrationOutcome(false, [], Unreachable(database, ex));
         }
+    }
+
+    /// <summary>The shipped scripts the database has not run, read from its journal without changing anything (a SQLite file that does not exist yet is not created).</summary>
+    public static PendingMigrations Pending(Database database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Provider == DatabaseProvider.Sqlite && !SqliteFileExists(database))
+        {
+            return new PendingMigrations(true, ScriptNames(database.Provider), null);
+        }
+        try
+        {
+            // Reached first, so that a server that does not answer is told apart from a journal that cannot be read.
+            using (var connection = database.Dialect.CreateConnection(database.ConnectionString))
+            {
+                connection.Open();
+            }
+            var (executed, error) = Executed(database, Engine(database, null));
+            return executed is null
+                ? new PendingMigrations(false, [], error)
+                : new PendingMigrations(true, ScriptNames(database.Provider).Where(name => !executed.Contains(name, StringComparer.Ordinal)).ToList(), null);
+        }
+        catch (Exception ex) when (ex is DbException or System.Net.Sockets.SocketException or TimeoutException or IOException)
+        {
+            return new PendingMigrations(false, [], Unreachable(database, ex));
+        }
+    }
+
+    /// <summary>
+    /// Readies the schema before the service uses it: migrates when <paramref name="migrate"/> is set; otherwise changes
+    /// nothing and fails, naming the pending scripts, when the database is behind this version.
+    /// </summary>
+    public static MigrationOutcome Prepare(Database database, bool migrate, Action<string>? log = null)
+    {
+        if (migrate)
+        {
+            return Migrate(database, log);
+        }
+        var pending = Pending(database);
+        if (!pending.Successful)
+        {
+            return new MigrationOutcome(false, [], pending.Error);
+        }
+        return pending.Scripts.Count == 0
+            ? new MigrationOutcome(true, [], null)
+            : new MigrationOutcome(false, [],
+                $"the database is behind this version: {pending.Scripts.Count} migration script(s) have not run ({string.Join(", ", pending.Scripts.Select(ShortName))}), and Database:MigrateOnStart is false, so this service does not run them; run `migrate`, or have them run from the script `migrate --script` writes");
+    }
+
+    /// <summary>A script's file name, as in db/&lt;provider&gt;/.</summary>
+    public static string ShortName(string resourceName)
+    {
+        ArgumentNullException.ThrowIfNull(resourceName);
+        var parts = resourceName.Split('.');
+        return parts.Length >= 2 ? $"{parts[^2]}.{parts[^1]}" : resourceName;
+    }
+
+    private static string Unreachable(Database database, Exception ex) =>
+        $"cannot reach the {database.Provider} database ({ex.GetBaseException().Message}); check ConnectionStrings:Proposals, that the server runs and that the database exists";
+
+    private static bool SqliteFileExists(Database database)
+    {
+        var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        return string.IsNullOrEmpty(source) || source == ":memory:" || File.Exists(Path.GetFullPath(source));
     }
 
     private static MigrationOutcome MigrateUnderLock(Database database, Action<string>? log)
@@ -49,7 +116,7 @@ public static class DatabaseMigrator
         }
     }
 
-    private static MigrationOutcome Run(Database database, Action<string>? log)
+    private static DbUp.Engine.UpgradeEngine Engine(Database database, Action<string>? log)
     {
         var folder = ScriptFolder(database.Provider);
         var builder = database.Provider switch
@@ -58,11 +125,16 @@ public static class DatabaseMigrator
             DatabaseProvider.PostgreSql => DeployChanges.To.PostgresqlDatabase(database.ConnectionString),
             _ => DeployChanges.To.SqlDatabase(database.ConnectionString),
         };
-        var engine = builder
+        return builder
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith($"Proposals.Data.Scripts.{folder}.", StringComparison.Ordinal))
             .WithTransactionPerScript()
             .LogTo(new Log(log))
             .Build();
+    }
+
+    // The scripts the journal says ran; an error when it cannot be read or names a script this version does not ship.
+    private static (List<string>? Executed, string? Error) Executed(Database database, DbUp.Engine.UpgradeEngine engine)
+    {
         List<string> executed;
         try
         {
@@ -70,14 +142,24 @@ public static class DatabaseMigrator
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or ArgumentException or TimeoutException)
         {
-            return new MigrationOutcome(false, [], $"cannot read the database's migration journal: {ex.Message}");
+            return (null, $"cannot read the database's migration journal: {ex.Message}");
         }
         var unknown = executed.Except(ScriptNames(database.Provider), StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
             // Running older code on a newer schema could write rows the newer code does not expect: refuse before touching anything.
-            return new MigrationOutcome(false, [],
-                $"the database was migrated by a newer version of this service (it has run {string.Join(", ", unknown)}, which this version does not know); run that version or a newer one");
+            return (null, $"the database was migrated by a newer version of this service (it has run {string.Join(", ", unknown)}, which this version does not know); run that version or a newer one");
+        }
+        return (executed, null);
+    }
+
+    private static MigrationOutcome Run(Database database, Action<string>? log)
+    {
+        var engine = Engine(database, log);
+        var (_, error) = Executed(database, engine);
+        if (error is not null)
+        {
+            return new MigrationOutcome(false, [], error);
         }
         var result = engine.PerformUpgrade();
         var applied = result.Scripts.Select(s => s.Name).ToList();
@@ -92,7 +174,7 @@ public static class DatabaseMigrator
         return new MigrationOutcome(true, applied, null);
     }
 
-    private static DbConnection AcquireLock(Database database)
+    internal static DbConnection AcquireLock(Database database)
     {
         var connection = database.Dialect.CreateConnection(database.ConnectionString);
         connection.Open();
@@ -143,7 +225,7 @@ public static class DatabaseMigrator
         }
     }
 
-    private static void ReleaseLock(Database database, DbConnection connection)
+    internal static void ReleaseLock(Database database, DbConnection connection)
     {
         if (database.Provider == DatabaseProvider.PostgreSql)
         {

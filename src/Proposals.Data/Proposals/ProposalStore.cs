@@ -345,6 +345,15 @@ public sealed class ProposalStore(Database database)
         return row is null ? null : new IdempotentResponse(row.RequestHash, row.ProposalId, row.StatusCode, row.Body);
     }
 
+    /// <summary>Stores the answer given to an Idempotency-Key once it is known (the transition was recorded with its key before).</summary>
+    public async Task RememberAnswerAsync(long userId, string key, string body, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE idempotency_keys SET response_body = @body WHERE user_id = @userId AND idempotency_key = @key",
+            new { body, userId, key }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>A page of the proposals the viewer may see, newest first.</summary>
     public async Task<Page<ProposalListItem>> ListAsync(Viewer viewer, ProposalQuery query, DateTimeOffset now, CancellationToken cancellationToken)
     {

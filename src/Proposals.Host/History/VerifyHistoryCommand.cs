@@ -4,20 +4,20 @@ using Proposals.Data.Proposals;
 
 namespace Proposals.Host.History;
 
-/// <summary><c>verify-history</c>: brings the database up to date, seals events written before the chain existed, and recomputes every chain.</summary>
+/// <summary><c>verify-history</c>: brings the database up to date (or, with Database:MigrateOnStart=false, refuses one that is behind), seals events written before the chain existed, and recomputes every chain.</summary>
 internal static class VerifyHistoryCommand
 {
     public const int Intact = 0;
     public const int MismatchFound = 1;
     public const int CouldNotCheck = 3;
 
-    public static async Task<int> RunAsync(Database database, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Database database, TimeProvider time, bool migrate, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var migrated = DatabaseMigrator.Migrate(database);
+        var migrated = DatabaseMigrator.Prepare(database, migrate);
         if (!migrated.Successful)
         {
             error.WriteLine($"error: {migrated.Error}");

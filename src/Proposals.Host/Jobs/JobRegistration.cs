@@ -12,6 +12,9 @@ internal static class JobRegistration
 {
     public const string DashboardPath = "/hangfire";
 
+    /// <summary>The schema of Hangfire's tables on SQL Server.</summary>
+    public const string SqlServerSchemaName = "HangFire";
+
     public static IServiceCollection AddProposalsJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(JobOptions.Section);
@@ -22,7 +25,7 @@ internal static class JobRegistration
         {
             // Hangfire's global settings (its log provider above all) are applied when first asked for; storages log from their constructor.
             _ = provider.GetRequiredService<IGlobalConfiguration>();
-            return CreateStorage(provider.GetRequiredService<Database>());
+            return CreateStorage(provider.GetRequiredService<Database>(), provider.GetRequiredService<Startup.DatabaseSettings>().MigrateOnStart);
         });
         services.AddHangfire((provider, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -54,23 +57,24 @@ internal static class JobRegistration
     /// <summary>
     /// Hangfire's storage on the service's own database: its tables on SQL Server and PostgreSQL (in their own schema),
     /// in memory with SQLite, for which Hangfire has no storage here. Jobs hold no state worth keeping: reminder and
-    /// outbox rows are the durable truth, so an in-memory job store loses nothing on restart.
+    /// outbox rows are the durable truth, so an in-memory job store loses nothing on restart. Hangfire creates its
+    /// tables only when the service may change the schema (Database:MigrateOnStart).
     /// </summary>
-    private static JobStorage CreateStorage(Database database) => database.Provider switch
+    private static JobStorage CreateStorage(Database database, bool prepareSchema) => database.Provider switch
     {
-        DatabaseProvider.PostgreSql => CreatePostgresStorage(database.ConnectionString),
+        DatabaseProvider.PostgreSql => CreatePostgresStorage(database.ConnectionString, prepareSchema),
         DatabaseProvider.SqlServer => new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
         {
-            SchemaName = "HangFire",
-            PrepareSchemaIfNecessary = true,
+            SchemaName = SqlServerSchemaName,
+            PrepareSchemaIfNecessary = prepareSchema,
             QueuePollInterval = TimeSpan.Zero,
         }),
         _ => new InMemoryStorage(),
     };
 
-    private static PostgreSqlStorage CreatePostgresStorage(string connectionString)
+    private static PostgreSqlStorage CreatePostgresStorage(string connectionString, bool prepareSchema)
     {
-        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = prepareSchema };
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
 

@@ -88,7 +88,7 @@ internal sealed class ProposalActions(
         var view = await ViewAsync(caller, id, cancellationToken);
         if (idempotencyKey is not null)
         {
-            await RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
+            await proposals.RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
         }
         return TypedResults.Created($"/api/proposals/{id}", view!);
     }
@@ -175,7 +175,7 @@ internal sealed class ProposalActions(
         var view = await OutcomeAsync(caller, id, cancellationToken);
         if (idempotencyKey is not null)
         {
-            await RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
+            await proposals.RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
         }
         return TypedResults.Ok(view);
     }
@@ -228,14 +228,6 @@ internal sealed class ProposalActions(
             return stored.StatusCode == StatusCodes.Status201Created ? TypedResults.Created($"/api/proposals/{current?.Id}", current) : TypedResults.Ok(current);
         }
         return TypedResults.Text(stored.Body, "application/json; charset=utf-8", Encoding.UTF8, stored.StatusCode);
-    }
-
-    private async Task RememberAnswerAsync(long userId, string key, string body, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE idempotency_keys SET response_body = @body WHERE user_id = @userId AND idempotency_key = @key",
-            new { body, userId, key }, cancellationToken: cancellationToken));
     }
 
     private async Task<IResult> ConflictAsync(Caller caller, long id, int sentVersion, CancellationToken cancellationToken)

@@ -8,18 +8,28 @@ using Proposals.Host.Workflows;
 namespace Proposals.Host.Startup;
 
 /// <summary>
-/// The command line: <c>run</c> (the default), <c>migrate</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c>, <c>import-calendar file</c>
-/// and <c>verify-history</c>,
+/// The command line: <c>run</c> (the default), <c>migrate [--script [file] | --check]</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c>,
+/// <c>import-calendar file</c> and <c>verify-history</c>,
 /// with <c>--demo</c> and the usual ASP.NET Core settings (<c>--urls</c>, <c>--Section:Key value</c>).
 /// </summary>
-internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error)
+internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error, MigrateMode Mode = MigrateMode.Apply)
 {
+    /// <summary><c>migrate --check</c>: scripts are pending.</summary>
+    public const int Pending = 1;
+
+    /// <summary><c>migrate --check</c>: the database could not be read.</summary>
+    public const int CouldNotCheck = 3;
+
     public const string Usage = """
         Usage: Proposals.Host [command] [options]
 
         Commands:
           run                      serve the API (the default)
           migrate                  bring the database up to date and exit
+          migrate --script [file]  write the pending migrations as one script for a DBA to run (default: to the output);
+                                   changes nothing
+          migrate --check          list the pending migrations; exit 0 when none, 1 when some, 3 when the database
+                                   could not be read
           check-workflows [folder] validate the workflow definitions without starting (default: ./workflows)
           seed-demo                migrate, load the demo city and print its users, then exit
           import-calendar <file>   load a year's holidays and make-up working days (see db/calendars/)
@@ -31,6 +41,9 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           --urls <urls>            where to listen (default http://127.0.0.1:5080)
           --Database:Provider <p>  Sqlite (default), PostgreSql or SqlServer
           --ConnectionStrings:Proposals <connection string>
+          --Database:MigrateOnStart false
+                                   never change the schema (a DBA runs `migrate --script`'s output); refuse to start on a
+                                   database that is behind
           --help                   show this text
         """;
 
@@ -44,6 +57,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
         var command = "run";
         var demo = false;
         string? target = null;
+        var mode = MigrateMode.Apply;
         var hostArgs = new List<string>();
         var index = 0;
         if (args.Length > 0 && !args[0].StartsWith('-'))
@@ -72,6 +86,23 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
                 demo = true;
                 continue;
             }
+            if (command == "migrate" && arg is "--script" or "--check")
+            {
+                if (mode != MigrateMode.Apply)
+                {
+                    return Fail("migrate takes one of --script and --check, not both");
+                }
+                mode = arg == "--script" ? MigrateMode.Script : MigrateMode.Check;
+                if (mode == MigrateMode.Script && index + 1 < args.Length && !args[index + 1].StartsWith('-'))
+                {
+                    target = args[++index];
+                    if (ScriptFileProblem(target) is { } problem)
+                    {
+                        return Fail(problem);
+                    }
+                }
+                continue;
+            }
             if (arg is "--help" or "-h")
             {
                 return new CommandLine("help", false, null, [], null);
@@ -98,9 +129,128 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
         {
             hostArgs.Add("--Proposals:Demo=true");
         }
-        return new CommandLine(command, demo, target, hostArgs.ToArray(), null);
+        return new CommandLine(command, demo, target, hostArgs.ToArray(), null, mode);
 
         static CommandLine Fail(string error) => new("error", false, null, [], error);
+    }
+
+    // Found before the database is read, so that a typo in the path neither connects nor writes anything.
+    private static string? ScriptFileProblem(string file)
+    {
+        string path;
+        try
+        {
+            path = Path.GetFullPath(file);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"cannot write the script to '{file}': {ex.Message}";
+        }
+        if (Directory.Exists(path))
+        {
+            return $"cannot write the script to '{file}': it is a folder; name a file";
+        }
+        var folder = Path.GetDirectoryName(path);
+        return folder is not null && !Directory.Exists(folder) ? $"cannot write the script to '{file}': there is no folder {folder}" : null;
+    }
+
+    /// <summary>The commands that only read or change the database: they start no web server, no job storage and no jobs.</summary>
+    public bool TouchesOnlyTheDatabase => Command is "migrate" or "import-calendar" or "verify-history";
+
+    /// <summary>Runs a command of <see cref="TouchesOnlyTheDatabase"/> with nothing but the database; returns the exit code.</summary>
+    public async Task<int> RunOnDatabaseAsync(IConfiguration configuration, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (DatabaseSettings.TryRead(configuration, error) is not { } settings)
+        {
+            return 1;
+        }
+        var database = settings.Open();
+        switch (Command)
+        {
+            case "migrate" when Mode == MigrateMode.Check:
+                var pending = DatabaseMigrator.Pending(database);
+                if (!pending.Successful)
+                {
+                    error.WriteLine($"error: {pending.Error}");
+                    return CouldNotCheck;
+                }
+                if (pending.Scripts.Count == 0)
+                {
+                    output.WriteLine("The database is up to date.");
+                    return 0;
+                }
+                output.WriteLine($"{pending.Scripts.Count} migration script(s) pending:");
+                foreach (var script in pending.Scripts)
+                {
+                    output.WriteLine($"  {DatabaseMigrator.ShortName(script)}");
+                }
+                return Pending;
+            case "migrate" when Mode == MigrateMode.Script:
+                var toWrite = DatabaseMigrator.Pending(database);
+                if (!toWrite.Successful)
+                {
+                    error.WriteLine($"error: {toWrite.Error}");
+                    return 1;
+                }
+                var text = MigrationScript.For(database.Provider, toWrite.Scripts) + Jobs.JobSchemaScript.For(database.Provider);
+                if (Target is null)
+                {
+                    output.Write(text);
+                    return 0;
+                }
+                try
+                {
+                    await File.WriteAllTextAsync(Target, text);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"error: cannot write the script to '{Target}': {ex.Message}");
+                    return 2;
+                }
+                output.WriteLine(toWrite.Scripts.Count == 0
+                    ? $"The database is up to date; {Target} records nothing to run."
+                    : $"Wrote {toWrite.Scripts.Count} pending migration script(s) to {Target}: {string.Join(", ", toWrite.Scripts.Select(DatabaseMigrator.ShortName))}.");
+                return 0;
+            case "migrate":
+                var outcome = DatabaseMigrator.Migrate(database, output.WriteLine);
+                if (!outcome.Successful)
+                {
+                    error.WriteLine($"error: {outcome.Error}");
+                    return 1;
+                }
+                output.WriteLine(outcome.ScriptsApplied.Count == 0 ? "The database is up to date." : $"Applied {outcome.ScriptsApplied.Count} script(s).");
+                return 0;
+            case "import-calendar":
+                if (!File.Exists(Target))
+                {
+                    error.WriteLine($"error: no calendar file at {Target}");
+                    return 1;
+                }
+                var parsed = CalendarFile.Parse(Path.GetFileName(Target!), await File.ReadAllTextAsync(Target!));
+                if (!parsed.IsValid)
+                {
+                    foreach (var problem in parsed.Errors)
+                    {
+                        error.WriteLine(problem);
+                    }
+                    error.WriteLine("error: nothing was imported");
+                    return 1;
+                }
+                var migrated = DatabaseMigrator.Prepare(database, settings.MigrateOnStart);
+                if (!migrated.Successful)
+                {
+                    error.WriteLine($"error: {migrated.Error}");
+                    return 1;
+                }
+                await new CalendarStore(database).SaveAsync(parsed.Days, CancellationToken.None);
+                var summary = Calendar.CalendarApi.Summary(parsed.Days, dryRun: false);
+                output.WriteLine($"Imported {summary.Days} day(s) from {summary.From:yyyy-MM-dd} to {summary.To:yyyy-MM-dd}: {summary.Holidays} holiday(s), {summary.Workdays} make-up working day(s).");
+                return 0;
+            default:
+                return await History.VerifyHistoryCommand.RunAsync(database, TimeProvider.System, settings.MigrateOnStart, output, error, CancellationToken.None);
+        }
     }
 
     /// <summary>Runs a command that does not serve; returns the process exit code, or null to go on and serve.</summary>
@@ -140,45 +290,6 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
         {
             switch (Command)
             {
-                case "migrate":
-                    var outcome = DatabaseMigrator.Migrate(app.Services.GetRequiredService<Database>(), output.WriteLine);
-                    if (!outcome.Successful)
-                    {
-                        error.WriteLine($"error: {outcome.Error}");
-                        return 1;
-                    }
-                    output.WriteLine(outcome.ScriptsApplied.Count == 0 ? "The database is up to date." : $"Applied {outcome.ScriptsApplied.Count} script(s).");
-                    return 0;
-                case "import-calendar":
-                    if (!File.Exists(Target))
-                    {
-                        error.WriteLine($"error: no calendar file at {Target}");
-                        return 1;
-                    }
-                    var parsed = CalendarFile.Parse(Path.GetFileName(Target!), await File.ReadAllTextAsync(Target!));
-                    if (!parsed.IsValid)
-                    {
-                        foreach (var problem in parsed.Errors)
-                        {
-                            error.WriteLine(problem);
-                        }
-                        error.WriteLine("error: nothing was imported");
-                        return 1;
-                    }
-                    var database = app.Services.GetRequiredService<Database>();
-                    var migrated = DatabaseMigrator.Migrate(database);
-                    if (!migrated.Successful)
-                    {
-                        error.WriteLine($"error: {migrated.Error}");
-                        return 1;
-                    }
-                    await app.Services.GetRequiredService<CalendarStore>().SaveAsync(parsed.Days, CancellationToken.None);
-                    var summary = Calendar.CalendarApi.Summary(parsed.Days, dryRun: false);
-                    output.WriteLine($"Imported {summary.Days} day(s) from {summary.From:yyyy-MM-dd} to {summary.To:yyyy-MM-dd}: {summary.Holidays} holiday(s), {summary.Workdays} make-up working day(s).");
-                    return 0;
-                case "verify-history":
-                    return await History.VerifyHistoryCommand.RunAsync(app.Services.GetRequiredService<Database>(), app.Services.GetRequiredService<TimeProvider>(),
-                        output, error, CancellationToken.None);
                 case "seed-demo":
                     var startup = app.Services.GetServices<IHostedService>().OfType<DatabaseStartup>().Single();
                     await startup.StartAsync(CancellationToken.None);
@@ -201,4 +312,12 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             return 1;
         }
     }
+}
+
+/// <summary>What <c>migrate</c> does: apply the pending scripts, write them as one script, or only say whether any are pending.</summary>
+internal enum MigrateMode
+{
+    Apply,
+    Script,
+    Check,
 }

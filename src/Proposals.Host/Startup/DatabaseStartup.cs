@@ -11,11 +11,12 @@ namespace Proposals.Host.Startup;
 internal sealed class StartupRefusedException(string message) : Exception(message);
 
 /// <summary>
-/// Before the host serves anything: bring the database up to date, validate and publish every workflow
+/// Before the host serves anything: bring the database up to date (or, with Database:MigrateOnStart=false, refuse one that is behind), validate and publish every workflow
 /// file, and load the demo city when asked. Any failure stops the start with the reason.
 /// </summary>
 internal sealed class DatabaseStartup(
     Database database,
+    DatabaseSettings settings,
     HistoryVerifier history,
     WorkflowStore workflows,
     WorkflowCatalog catalog,
@@ -42,14 +43,14 @@ internal sealed class DatabaseStartup(
 
     private async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        var migration = DatabaseMigrator.Migrate(database, message => logger.LogDebug("{Migration}", message));
+        var migration = DatabaseMigrator.Prepare(database, settings.MigrateOnStart, message => logger.LogDebug("{Migration}", message));
         if (migration.ScriptsApplied.Count > 0)
         {
             logger.LogInformation("Applied {Count} migration script(s): {Scripts}", migration.ScriptsApplied.Count, string.Join(", ", migration.ScriptsApplied));
         }
         if (!migration.Successful)
         {
-            throw new StartupRefusedException($"Database migration failed: {migration.Error}");
+            throw new StartupRefusedException(settings.MigrateOnStart ? $"Database migration failed: {migration.Error}" : $"Database not ready: {migration.Error}");
         }
         var sealedEvents = await history.SealLegacyEventsAsync(time.GetUtcNow(), cancellationToken);
         if (sealedEvents > 0)

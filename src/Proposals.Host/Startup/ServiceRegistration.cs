@@ -43,24 +43,12 @@ internal static class ServiceRegistration
     /// <summary>Registers the database and stores, or writes why the configuration cannot work and returns false.</summary>
     public static bool TryAddProposalsData(this IServiceCollection services, IConfiguration configuration, TextWriter error)
     {
-        ArgumentNullException.ThrowIfNull(error);
-        var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
-        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider) || !Enum.IsDefined(provider))
+        if (DatabaseSettings.TryRead(configuration, error) is not { } settings)
         {
-            error.WriteLine($"error: Database:Provider is '{providerText}'; it must be one of Sqlite, PostgreSql, SqlServer.");
             return false;
         }
-        var connectionString = configuration.GetConnectionString("Proposals") ?? DefaultConnectionString;
-        try
-        {
-            _ = new Database(provider, connectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            error.WriteLine($"error: ConnectionStrings:Proposals is not a valid {provider} connection string: {ex.Message}");
-            return false;
-        }
-        services.AddSingleton(_ => new Database(provider, connectionString));
+        services.AddSingleton(settings);
+        services.AddSingleton(_ => new Database(settings.Provider, settings.ConnectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<UserStore>();
@@ -165,6 +153,47 @@ internal static class ServiceRegistration
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReportJson.WriteAsync }).AllowAnonymous();
         return app;
     }
+}
+
+/// <summary>
+/// The database a deployment uses and whether the service may change its schema: with Database:MigrateOnStart=false
+/// (a DBA runs the migrations) the host and its commands migrate nothing, create no Hangfire tables, and refuse a
+/// database that is behind.
+/// </summary>
+internal sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, bool MigrateOnStart)
+{
+    /// <summary>The settings, or null after writing to <paramref name="error"/> what is wrong with them.</summary>
+    public static DatabaseSettings? TryRead(IConfiguration configuration, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(error);
+        var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
+        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider) || !Enum.IsDefined(provider))
+        {
+            error.WriteLine($"error: Database:Provider is '{providerText}'; it must be one of Sqlite, PostgreSql, SqlServer.");
+            return null;
+        }
+        var migrateText = configuration["Database:MigrateOnStart"];
+        var migrate = true;
+        if (!string.IsNullOrEmpty(migrateText) && !bool.TryParse(migrateText, out migrate))
+        {
+            error.WriteLine($"error: Database:MigrateOnStart is '{migrateText}'; it must be true or false.");
+            return null;
+        }
+        var connectionString = configuration.GetConnectionString("Proposals") ?? ServiceRegistration.DefaultConnectionString;
+        try
+        {
+            _ = new Database(provider, connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            error.WriteLine($"error: ConnectionStrings:Proposals is not a valid {provider} connection string: {ex.Message}");
+            return null;
+        }
+        return new DatabaseSettings(provider, connectionString, migrate);
+    }
+
+    public Database Open() => new(Provider, ConnectionString);
 }
 
 /// <summary>Ready means the database answers.</summary>

@@ -150,16 +150,109 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
         }
     }
 
+    [SkippableFact]
+    public async Task The_script_of_a_new_database_run_as_written_brings_it_up_to_date_and_the_migrator_then_runs_nothing()
+    {
+        var database = await CreateEmptyAsync();
+        try
+        {
+            var pending = DatabaseMigrator.Pending(database);
+            Assert.True(pending.Successful, pending.Error);
+            Assert.Equal(DatabaseMigrator.ScriptNames(provider.Provider), pending.Scripts);
+
+            await RunScriptAsync(database, MigrationScript.For(provider.Provider, pending.Scripts));
+
+            Assert.Empty(DatabaseMigrator.Pending(database).Scripts);
+            var again = DatabaseMigrator.Migrate(database);
+            Assert.True(again.Successful, again.Error);
+            Assert.Empty(again.ScriptsApplied);
+            Assert.Equal(Tables.Order(StringComparer.Ordinal), await TablesAsync(database));
+            Assert.Equal(pending.Scripts.Count, await JournalCountAsync(database));
+        }
+        finally
+        {
+            await provider.DropAsync(database);
+        }
+    }
+
+    [SkippableFact]
+    public async Task After_a_script_of_the_first_migrations_the_rest_are_pending_and_the_migrator_runs_only_them()
+    {
+        var database = await CreateEmptyAsync();
+        try
+        {
+            var shipped = DatabaseMigrator.ScriptNames(provider.Provider);
+            await RunScriptAsync(database, MigrationScript.For(provider.Provider, shipped.Take(3).ToList()));
+
+            Assert.Equal(shipped.Skip(3), DatabaseMigrator.Pending(database).Scripts);
+            var outcome = DatabaseMigrator.Migrate(database);
+
+            Assert.True(outcome.Successful, outcome.Error);
+            Assert.Equal(shipped.Skip(3), outcome.ScriptsApplied);
+            Assert.Equal(Tables.Order(StringComparer.Ordinal), await TablesAsync(database));
+        }
+        finally
+        {
+            await provider.DropAsync(database);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Prepare_without_migrating_refuses_a_database_that_is_behind_names_the_pending_scripts_and_changes_nothing()
+    {
+        var database = await CreateEmptyAsync();
+        try
+        {
+            var shipped = DatabaseMigrator.ScriptNames(provider.Provider);
+            await RunScriptAsync(database, MigrationScript.For(provider.Provider, shipped.Take(4).ToList()));
+            var tables = await TablesAsync(database);
+
+            var outcome = DatabaseMigrator.Prepare(database, migrate: false);
+
+            Assert.False(outcome.Successful);
+            Assert.Empty(outcome.ScriptsApplied);
+            Assert.Contains("2 migration script(s) have not run (0005_add_statistics_indexes.sql, 0006_add_audit_event_hashes.sql)", outcome.Error);
+            Assert.Contains("MigrateOnStart", outcome.Error);
+            Assert.Equal(tables, await TablesAsync(database));
+            Assert.Equal(shipped.Skip(4), DatabaseMigrator.Pending(database).Scripts);
+
+            Assert.True(DatabaseMigrator.Migrate(database).Successful);
+            var ready = DatabaseMigrator.Prepare(database, migrate: false);
+            Assert.True(ready.Successful, ready.Error);
+        }
+        finally
+        {
+            await provider.DropAsync(database);
+        }
+    }
+
+    // As a DBA's tool would: sqlcmd sends each GO-separated batch on its own, psql and sqlite3 the statements in turn.
+    private static async Task RunScriptAsync(Database database, string script)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var batches = database.Provider == DatabaseProvider.SqlServer
+            ? System.Text.RegularExpressions.Regex.Split(script, @"^\s*GO\s*$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            : [script];
+        foreach (var batch in batches.Where(b => b.Trim().Length > 0))
+        {
+            await connection.ExecuteAsync(batch);
+        }
+    }
+
     private static async Task<IReadOnlyList<string>> TablesAsync(Database database)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
-        var names = await connection.QueryAsync<string>(database.Provider switch
-        {
-            DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
-            _ => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-        });
+        var names = await connection.QueryAsync<string>(TablesQuery(database.Provider));
         return names.Where(n => !n.Equals("SchemaVersions", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The names of the tables in the database's default schema; T-SQL has no current_schema(), its default schema is SCHEMA_NAME().</summary>
+    internal static string TablesQuery(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
+        DatabaseProvider.PostgreSql => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+        _ => "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_TYPE = 'BASE TABLE'",
+    };
 
     // DbUp's journal: one row per script it ran.
     private static async Task<long> JournalCountAsync(Database database)

@@ -8,9 +8,9 @@ namespace Proposals.Data.Tests.SqlServer;
 
 /// <summary>
 /// Stands in for a SQL Server connection where none can run: it keeps the text of every command the stores
-/// send, answers writes with "one row changed" and reads with no rows, so that each statement can be parsed.
+/// send with the names of the parameters it supplies and the store methods that sent it, answers writes with "one row changed" and reads with no rows, so that each statement can be parsed.
 /// </summary>
-internal sealed class RecordingConnection(List<string> statements) : DbConnection
+internal sealed class RecordingConnection(List<RecordedStatement> statements, Func<string, object?>? answer = null) : DbConnection
 {
     private ConnectionState _state = ConnectionState.Closed;
 
@@ -31,7 +31,7 @@ internal sealed class RecordingConnection(List<string> statements) : DbConnectio
     }
 
     protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => new RecordingTransaction(this);
-    protected override DbCommand CreateDbCommand() => new RecordingCommand(this, statements);
+    protected override DbCommand CreateDbCommand() => new RecordingCommand(this, statements, answer);
 
     private sealed class RecordingTransaction(DbConnection connection) : DbTransaction
     {
@@ -41,7 +41,7 @@ internal sealed class RecordingConnection(List<string> statements) : DbConnectio
         public override void Rollback() { }
     }
 
-    private sealed class RecordingCommand(DbConnection connection, List<string> statements) : DbCommand
+    private sealed class RecordingCommand(DbConnection connection, List<RecordedStatement> statements, Func<string, object?>? answer) : DbCommand
     {
         private readonly RecordingParameters _parameters = [];
 
@@ -68,20 +68,27 @@ internal sealed class RecordingConnection(List<string> statements) : DbConnectio
         public override object? ExecuteScalar()
         {
             Record();
-            return 1L;
+            return answer?.Invoke(CommandText) ?? 1L;
         }
 
         protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior)
         {
             Record();
-            return new DataTable().CreateDataReader();
+            var table = new DataTable();
+            if (answer?.Invoke(CommandText) is { } value)
+            {
+                table.Columns.Add("value", value.GetType());
+                table.Rows.Add(value);
+            }
+            return table.CreateDataReader();
         }
 
         private void Record()
         {
+            var statement = new RecordedStatement(CommandText, _parameters.Cast<DbParameter>().Select(p => p.ParameterName).ToList(), StoreCoverage.SendersOnStack());
             lock (statements)
             {
-                statements.Add(CommandText);
+                statements.Add(statement);
             }
         }
     }
@@ -139,11 +146,14 @@ internal sealed class RecordingConnection(List<string> statements) : DbConnectio
 }
 
 /// <summary>The SQL Server dialect, spelling every statement as on SQL Server, over a recording connection.</summary>
-internal sealed class RecordingSqlServerDialect(List<string> statements) : SqlDialect
+internal sealed class RecordingSqlServerDialect(List<RecordedStatement> statements) : SqlDialect
 {
     private readonly SqlServerDialect _sqlServer = new();
 
-    public override DbConnection CreateConnection(string connectionString) => new RecordingConnection(statements);
+    /// <summary>What a scalar, or the one row of a read, answers to a statement; null: scalars answer 1 and reads no rows.</summary>
+    public Func<string, object?>? Answer { get; set; }
+
+    public override DbConnection CreateConnection(string connectionString) => new RecordingConnection(statements, Answer);
     public override string Normalise(string connectionString) => connectionString;
     public override string Paging => _sqlServer.Paging;
     public override string InsertReturningId(string table, string columns, string values) => _sqlServer.InsertReturningId(table, columns, values);
@@ -152,3 +162,9 @@ internal sealed class RecordingSqlServerDialect(List<string> statements) : SqlDi
     public override bool IsUniqueViolation(Exception exception) => _sqlServer.IsUniqueViolation(exception);
     protected override string JsonTextOf(string column, string name) => _sqlServer.JsonText(column, name);
 }
+
+/// <summary>
+/// One command as sent: its text, the parameters it supplied (null when not known) and the store methods on the
+/// call stack when it was executed (Type.Method).
+/// </summary>
+internal sealed record RecordedStatement(string Sql, IReadOnlyList<string>? Parameters, IReadOnlyList<string> Senders);

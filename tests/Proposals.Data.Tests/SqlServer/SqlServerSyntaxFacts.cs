@@ -53,13 +53,73 @@ public sealed class SqlServerSyntaxFacts
     [Fact]
     public async Task Every_statement_the_stores_send_to_sql_server_parses()
     {
-        var statements = new List<string>();
-        var database = new Database(DatabaseProvider.SqlServer, "Server=recording", new RecordingSqlServerDialect(statements));
+        var statements = await RecordAllAsync();
+
+        Assert.True(statements.Count > 60, $"only {statements.Count} statements were recorded");
+        foreach (var statement in statements.Select(s => s.Sql).Distinct())
+        {
+            AssertParses("statement", statement);
+        }
+    }
+
+    [Fact]
+    public async Task Every_statement_the_stores_and_the_migrator_send_to_sql_server_binds_to_the_sql_server_schema()
+    {
+        var schema = SqlServerSchema.Shipped();
+        var statements = await RecordAllAsync();
+
+        var problems = statements
+            .DistinctBy(s => (s.Sql, string.Join(",", s.Parameters ?? [])))
+            .Select(s => (Statement: s, Problems: SqlServerChecker.Check(schema, s.Sql, s.Parameters)))
+            .Where(c => c.Problems.Count > 0)
+            .Select(c => $"sent by {string.Join(" < ", c.Statement.Senders.Distinct())}:\n  {string.Join("\n  ", c.Problems)}\n--- text ---\n{c.Statement.Sql}")
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join("\n\n", problems));
+    }
+
+    [Fact]
+    public async Task Every_method_of_the_data_layer_that_sends_sql_is_recorded_sending_it_to_sql_server()
+    {
+        var statements = await RecordAllAsync();
+
+        var unrecorded = StoreCoverage.Unrecorded(statements);
+
+        Assert.True(unrecorded.Count == 0, $"no SQL Server statement of these was recorded; call them in {nameof(RecordAllAsync)}: {string.Join(", ", unrecorded)}");
+        Assert.Contains("ProposalStore.ApplyAsync", StoreCoverage.MethodsThatSendSql());
+    }
+
+    [Fact]
+    public void Every_sql_server_migration_script_binds_to_the_tables_the_scripts_before_it_create()
+    {
+        var problems = new List<string>();
+
+        var schema = SqlServerSchema.FromShippedScripts(problems);
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Contains("locked_until", schema.Columns("users")!);
+        Assert.Contains("hash", schema.Columns("audit_events")!);
+    }
+
+    /// <summary>Calls every method of the data layer that sends SQL, over the SQL Server dialect and a recording connection.</summary>
+    internal static async Task<List<RecordedStatement>> RecordAllAsync()
+    {
+        var statements = new List<RecordedStatement>();
+        var dialect = new RecordingSqlServerDialect(statements);
+        var database = new Database(DatabaseProvider.SqlServer, "Server=recording", dialect);
         var ct = CancellationToken.None;
 
         var organizations = new OrganizationStore(database);
         await organizations.ListAsync(ct);
         await organizations.EnsureAsync("fgj", "发改局", OrganizationKind.Department, Now, ct);
+        await organizations.DirectoryAsync(ct);
+        await organizations.UpdateAsync(11, "发展改革局", 10, active: true, ct);
+        // The parent code is known and the new code free, so the insert is sent too.
+        dialect.Answer = sql => sql.StartsWith("SELECT COUNT(*)", StringComparison.Ordinal) ? 0L : sql.StartsWith("SELECT id FROM organizations", StringComparison.Ordinal) ? 10L : null;
+        await organizations.CreateAsync([new NewOrganization("jyj", "教育局", OrganizationKind.Department, "zfb")], Now, ct);
+        // The organisation exists and nothing refers to it, so the delete is sent too.
+        dialect.Answer = sql => sql.Contains("CASE WHEN EXISTS", StringComparison.Ordinal) ? 0L : null;
+        await organizations.DeleteAsync(12, ct);
+        dialect.Answer = null;
 
         var users = new UserStore(database);
         await users.FindByNameAsync("admin", ct);
@@ -68,6 +128,15 @@ public sealed class SqlServerSyntaxFacts
         await users.IssueTokenAsync(1, Now, TimeSpan.FromHours(1), ct);
         await users.FindByTokenAsync("token", Now, ct);
         await users.RevokeTokenAsync("token", Now, ct);
+        await users.ListAsync(ct);
+        await users.UpdateAsync(1, "管理员", 1, ["admin"], active: false, Now, ct);
+        await users.SetPasswordAsync(1, "hash", mustChange: true, Now, ct);
+        await users.RecordFailedSignInAsync(1, 5, Now.AddMinutes(15), ct);
+        await users.ClearFailedSignInsAsync(1, ct);
+        await users.AnyActiveWithRoleAsync("admin", ct);
+        dialect.Answer = sql => sql.StartsWith("SELECT COUNT(*)", StringComparison.Ordinal) ? 0L : sql.StartsWith("SELECT id FROM organizations", StringComparison.Ordinal) ? 11L : null;
+        await users.CreateAsync([new NewUser("fgj.clerk", "办事员", "fgj", ["department"], "hash", MustChangePassword: true)], Now, ct);
+        dialect.Answer = null;
 
         var calendar = new CalendarStore(database);
         await calendar.LoadAsync(ct);
@@ -92,6 +161,7 @@ public sealed class SqlServerSyntaxFacts
         await proposals.CreateAsync(definition, start, "摘要", "正文", 2026, Now, ct);
         await proposals.ApplyAsync(definition, adopt, new IdempotencyRecord(1, "key", "hash", 200, ""), Now, ct);
         await proposals.FindIdempotentAsync(1, "key", ct);
+        await proposals.RememberAnswerAsync(1, "key", "{}", ct);
         foreach (var viewer in Viewers())
         {
             await proposals.FindAsync(1, viewer, ct);
@@ -113,8 +183,9 @@ public sealed class SqlServerSyntaxFacts
         await history.SealLegacyEventsAsync(Now, ct);
         await history.SealAsync(Now, ct);
         await history.SealItemAsync(1, ct);
-        // The recording connection reads no events, so the statement that stores a sealed event's hashes is parsed here.
-        statements.Add(HistoryVerifier.StoreHashes);
+        // The recording connection reads no events, so the statement that stores a sealed event's hashes is added here,
+        // with the parameters its one caller supplies (new { PreviousHash, Hash, row.EventId }).
+        statements.Add(new RecordedStatement(HistoryVerifier.StoreHashes, ["PreviousHash", "Hash", "EventId"], ["HistoryVerifier.SealAsync"]));
 
         var statistics = new StatisticsStore(database);
         foreach (var scope in new[] { new StatisticsScope(2026, null, null), new StatisticsScope(2026, 2, null), new StatisticsScope(2026, null, 11), new StatisticsScope(2026, 2, 11) })
@@ -150,11 +221,12 @@ public sealed class SqlServerSyntaxFacts
         await outbox.PostOnceAsync("digest", "2026-03-02", [new ReminderNotice(null, "supervision", "supervisor", "digest", "标题", "正文")], Now, ct);
         await outbox.HasRunAsync("digest", "2026-03-02", ct);
 
-        Assert.True(statements.Count > 60, $"only {statements.Count} statements were recorded");
-        foreach (var statement in statements.Distinct())
+        // The migrator's own statements; DbUp's are those of the script it writes (see MigrationScriptFacts).
+        using (var connection = DatabaseMigrator.AcquireLock(database))
         {
-            AssertParses("statement", statement);
+            DatabaseMigrator.ReleaseLock(database, connection);
         }
+        return statements;
     }
 
     private static void AssertParses(string name, string sql)

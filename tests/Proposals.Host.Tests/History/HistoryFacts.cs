@@ -29,7 +29,7 @@ public abstract class HistoryFacts(Func<TestDatabase> database) : ChainFacts(dat
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await VerifyHistoryCommand.RunAsync(Database.Open(), Host.Clock, output, error, CancellationToken.None);
+        var exit = await VerifyHistoryCommand.RunAsync(Database.Open(), Host.Clock, migrate: true, output, error, CancellationToken.None);
         return (exit, output + error.ToString());
     }
 

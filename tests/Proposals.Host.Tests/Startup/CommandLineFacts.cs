@@ -14,6 +14,12 @@ public sealed class CommandLineFacts
     [InlineData(new[] { "--ConnectionStrings:Proposals", "--demo" }, "needs a value")]
     [InlineData(new[] { "import-calendar" }, "import-calendar needs the calendar file")]
     [InlineData(new[] { "verify-history", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "migrate", "--force" }, "unknown option '--force'")]
+    [InlineData(new[] { "migrate", "--script", "--check" }, "migrate takes one of --script and --check, not both")]
+    [InlineData(new[] { "migrate", "--check", "pending.txt" }, "unexpected argument 'pending.txt'")]
+    [InlineData(new[] { "migrate", "--script", "/no/such/folder/migrations.sql" }, "cannot write the script to '/no/such/folder/migrations.sql': there is no folder")]
+    [InlineData(new[] { "run", "--check" }, "unknown option '--check'")]
+    [InlineData(new[] { "verify-history", "--script" }, "unknown option '--script'")]
     public void A_bad_argument_exits_with_2_and_says_what_is_wrong(string[] args, string expected)
     {
         var commandLine = CommandLine.Parse(args);
@@ -22,6 +28,42 @@ public sealed class CommandLineFacts
         Assert.Equal(2, commandLine.RunBeforeHost(output, error));
         Assert.Contains(expected, error.ToString());
         Assert.Contains("Usage:", error.ToString());
+    }
+
+    [Fact]
+    public void Migrate_script_to_a_folder_exits_with_2_and_writes_nothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("proposals-script").FullName;
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            Assert.Equal(2, CommandLine.Parse(["migrate", "--script", folder]).RunBeforeHost(output, error));
+
+            Assert.Contains($"cannot write the script to '{folder}': it is a folder; name a file", error.ToString());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "migrate" }, "Apply", null)]
+    [InlineData(new[] { "migrate", "--script" }, "Script", null)]
+    [InlineData(new[] { "migrate", "--script", "out.sql", "--Database:Provider", "SqlServer" }, "Script", "out.sql")]
+    [InlineData(new[] { "migrate", "--Database:Provider", "SqlServer", "--check" }, "Check", null)]
+    public void Migrate_reads_its_mode_and_only_database_commands_start_without_the_host(string[] args, string mode, string? target)
+    {
+        var commandLine = CommandLine.Parse(args);
+
+        Assert.Null(commandLine.Error);
+        Assert.Equal((mode, target), (commandLine.Mode.ToString(), commandLine.Target));
+        Assert.True(commandLine.TouchesOnlyTheDatabase);
+        Assert.False(CommandLine.Parse(["seed-demo"]).TouchesOnlyTheDatabase);
+        Assert.False(CommandLine.Parse([]).TouchesOnlyTheDatabase);
     }
 
     [Fact]
