@@ -149,6 +149,7 @@ internal sealed class RecordingSqlServerDialect(List<string> statements) : SqlDi
     public override string InsertReturningId(string table, string columns, string values) => _sqlServer.InsertReturningId(table, columns, values);
     public override string InList(string column, string parameter) => _sqlServer.InList(column, parameter);
     public override string ClaimBatch(string table, string due, string orderBy, IReadOnlyList<string> columns) => _sqlServer.ClaimBatch(table, due, orderBy, columns);
+    public override string UpdateReturning(string table, string assignments, string where, IReadOnlyList<string> columns) => _sqlServer.UpdateReturning(table, assignments, where, columns);
     public override bool IsUniqueViolation(Exception exception) => _sqlServer.IsUniqueViolation(exception);
     protected override string JsonTextOf(string column, string name) => _sqlServer.JsonText(column, name);
 }

@@ -68,6 +68,15 @@ public sealed class SqlServerSyntaxFacts
         await users.IssueTokenAsync(1, Now, TimeSpan.FromHours(1), ct);
         await users.FindByTokenAsync("token", Now, ct);
         await users.RevokeTokenAsync("token", Now, ct);
+        await users.ClearFailedSignInsAsync(1, ct);
+
+        var attempts = new SignInAttemptStore(database);
+        await attempts.FindFailuresAsync("admin", "203.0.113.7", ct);
+        await attempts.RecordFailureAsync("admin", "203.0.113.7", Now, 5, Now.AddMinutes(15), Now.AddMinutes(-15), ct);
+        await attempts.RecordSuccessAsync("admin", "203.0.113.7", Now, ct);
+        await attempts.SucceededSinceAsync("admin", "203.0.113.7", Now.AddDays(-30), ct);
+        // The recording connection says every update changed a row, so the first success's insert is parsed here.
+        statements.Add(SignInAttemptStore.InsertSuccess);
 
         var calendar = new CalendarStore(database);
         await calendar.LoadAsync(ct);

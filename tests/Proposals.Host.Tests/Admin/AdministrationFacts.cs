@@ -135,13 +135,17 @@ public abstract class AdministrationFacts(Func<TestDatabase> database) : ChainFa
         for (var i = 0; i < 5; i++)
         {
             await client.PostAsJsonAsync("/api/auth/token", new { username = "jyj.handler", password = "wrong-password-1" });
+            // Past the growing wait between attempts, so that each wrong password is counted.
+            Host.Clock.Advance(TimeSpan.FromMinutes(1));
         }
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/token", new { username = "jyj.handler", password = ApiClient.Password })).StatusCode);
         var users = await ApiClient.JsonArray(await C.Admin.GetAsync("/api/admin/users"), HttpStatusCode.OK);
         var locked = users.Single(u => u!["username"]!.GetValue<string>() == "jyj.handler")!;
         Assert.NotNull(locked["lockedUntil"]);
+        Assert.Equal(1, Host.Scalar("SELECT COUNT(*) FROM sign_in_failures WHERE account = 'jyj.handler'"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await C.Admin.PostAsync($"/api/admin/users/{locked["id"]!.GetValue<long>()}/unlock", null)).StatusCode);
+        Assert.Equal(0, Host.Scalar("SELECT COUNT(*) FROM sign_in_failures WHERE account = 'jyj.handler'"));
 
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/token", new { username = "jyj.handler", password = ApiClient.Password })).StatusCode);
     }

@@ -14,6 +14,10 @@ public sealed class CommandLineFacts
     [InlineData(new[] { "--ConnectionStrings:Proposals", "--demo" }, "needs a value")]
     [InlineData(new[] { "import-calendar" }, "import-calendar needs the calendar file")]
     [InlineData(new[] { "verify-history", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "unlock-user" }, "unlock-user needs the user name")]
+    [InlineData(new[] { "unlock-user", " " }, "unlock-user needs the user name")]
+    [InlineData(new[] { "unlock-user", "--Database:Provider", "Sqlite" }, "unlock-user needs the user name")]
+    [InlineData(new[] { "unlock-user", "admin", "extra" }, "unexpected argument 'extra'")]
     public void A_bad_argument_exits_with_2_and_says_what_is_wrong(string[] args, string expected)
     {
         var commandLine = CommandLine.Parse(args);
@@ -43,6 +47,18 @@ public sealed class CommandLineFacts
         using var error = new StringWriter();
         Assert.Null(commandLine.RunBeforeHost(output, error));
         Assert.Contains("verify-history", CommandLine.Usage);
+    }
+
+    [Fact]
+    public void Unlock_user_is_a_command_that_takes_the_user_name_and_runs_with_the_host_services()
+    {
+        var commandLine = CommandLine.Parse(["unlock-user", "admin", "--Database:Provider", "Sqlite"]);
+        Assert.Equal(("unlock-user", "admin", null), (commandLine.Command, commandLine.Target, commandLine.Error));
+        Assert.Equal(["--Database:Provider", "Sqlite"], commandLine.HostArgs);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Null(commandLine.RunBeforeHost(output, error));
+        Assert.Contains("unlock-user <name>", CommandLine.Usage);
     }
 
     [Fact]
