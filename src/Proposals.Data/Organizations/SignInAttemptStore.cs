@@ -46,8 +46,10 @@ public sealed class SignInAttemptStore(Database database)
     /// <summary>
     /// Counts one wrong password for <paramref name="account"/> from <paramref name="source"/> and returns the count as
     /// this call left it: parallel callers each get their own number, none is lost. The <paramref name="lockAt"/>-th
-    /// failure (and each later one) locks the pair until <paramref name="lockUntil"/>. A count whose last failure and
-    /// lock both ended before <paramref name="forgetBefore"/> starts again from one.
+    /// failure (and each later one) locks the pair until <paramref name="lockUntil"/>; the first failure after a lock
+    /// has run out counts as the <paramref name="lockAt"/>-th again and locks anew, so a number above
+    /// <paramref name="lockAt"/> always means the pair was already locked. A count whose last failure and lock both
+    /// ended before <paramref name="forgetBefore"/> starts again from one.
     /// </summary>
     public async Task<SignInFailures> RecordFailureAsync(string account, string source, DateTimeOffset now, int lockAt, DateTimeOffset lockUntil, DateTimeOffset forgetBefore, CancellationToken cancellationToken)
     {
@@ -55,8 +57,9 @@ public sealed class SignInAttemptStore(Database database)
         // The counter is read and written by one statement: a read followed by a write let parallel guesses through uncounted.
         var increment = database.Dialect.UpdateReturning("sign_in_failures",
             """
-            failures = failures + 1, last_failed_at = @now,
-                locked_until = CASE WHEN failures + 1 >= @lockAt THEN @lockUntil ELSE locked_until END
+            failures = CASE WHEN locked_until <= @now THEN @lockAt ELSE failures + 1 END,
+                locked_until = CASE WHEN locked_until <= @now OR failures + 1 >= @lockAt THEN @lockUntil ELSE locked_until END,
+                last_failed_at = @now
             """,
             "account = @account AND source = @source", FailureColumns);
         await using var connection = await database.OpenAsync(cancellationToken);

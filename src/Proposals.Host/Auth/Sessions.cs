@@ -48,13 +48,20 @@ internal sealed class Sessions(UserStore users, SignInAttemptStore attempts, Org
                 return (null, null, new SignInThrottle(false, allowedAt - now));
             }
         }
+        // The attempt is counted before the password is checked, and the count read back from the same statement:
+        // of many guesses sent at once, only those up to the threshold are checked; the rest find the address locked.
+        var ownAddress = await attempts.SucceededSinceAsync(account, source, now - _limits.KnownFor, cancellationToken);
+        var lockAt = ownAddress ? int.MaxValue : _limits.LockoutThreshold;
+        var counted = await attempts.RecordFailureAsync(account, source, now, lockAt, now + _limits.LockFor, forgetBefore, cancellationToken);
+        if (counted.Failures > lockAt && counted.LockedUntil is { } lockedNow)
+        {
+            return (null, null, new SignInThrottle(true, lockedNow - now));
+        }
         var user = await users.FindByNameAsync(username.Trim(), cancellationToken);
         var known = user is { Active: true, PasswordHash.Length: > 0 };
         var verified = hasher.VerifyHashedPassword(known ? user! : NoUser, known ? user!.PasswordHash : _dummyHash.Value, password) != PasswordVerificationResult.Failed;
         if (!known || !verified)
         {
-            var ownAddress = await attempts.SucceededSinceAsync(account, source, now - _limits.KnownFor, cancellationToken);
-            await attempts.RecordFailureAsync(account, source, now, ownAddress ? int.MaxValue : _limits.LockoutThreshold, now + _limits.LockFor, forgetBefore, cancellationToken);
             return (null, null, null);
         }
         var organization = (await organizations.ListAsync(cancellationToken)).First(o => o.Id == user!.OrganizationId);

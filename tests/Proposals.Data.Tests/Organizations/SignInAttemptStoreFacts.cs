@@ -66,8 +66,10 @@ public abstract class SignInAttemptStoreFacts(IDatabaseProvider provider) : Stor
         {
             await FailAsync(store, "carol", Now);
         }
-        // Still within the lock and the quarter hour after it: the count goes on, and locks again.
-        Assert.Equal(6, (await FailAsync(store, "carol", Now + Lockout + Lockout - TimeSpan.FromSeconds(1))).Failures);
+        Assert.Equal(6, (await FailAsync(store, "carol", Now.AddMinutes(1))).Failures);
+        // After the lock, within the quarter hour after it: the next failure is the fifth again, and locks anew.
+        var again = Now + Lockout + Lockout - TimeSpan.FromSeconds(1);
+        Assert.Equal(new SignInFailures(5, Now, again, again + Lockout), await FailAsync(store, "carol", again));
 
         var later = Now + TimeSpan.FromDays(1);
         Assert.Equal(new SignInFailures(1, later, later, null), await FailAsync(store, "carol", later));

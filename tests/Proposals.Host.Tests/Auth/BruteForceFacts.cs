@@ -153,6 +153,22 @@ public abstract class BruteForceFacts(Func<TestDatabase> database) : DatabaseFac
     }
 
     [SkippableFact]
+    public async Task Of_twelve_wrong_passwords_sent_at_once_only_the_first_five_are_checked_and_the_rest_find_the_address_locked()
+    {
+        using var host = new ProposalsHost(Database, settings: new Dictionary<string, string?> { ["Security:SignInDelayAfter"] = "1000" });
+        var clients = Enumerable.Range(0, 12).Select(_ => host.CreateClientFrom(Attacker)).ToList();
+
+        var answers = await Task.WhenAll(clients.Select((client, i) => TokenAsync(client, $"guess-{i}")));
+
+        var details = await Task.WhenAll(answers.Select(DetailAsync));
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode));
+        Assert.Equal(5, host.Passwords.Checked.Count);
+        Assert.Equal(5, details.Count(d => d == "用户名或密码错误"));
+        Assert.Equal(7, details.Count(d => d.Contains("锁定", StringComparison.Ordinal)));
+        clients.ForEach(client => client.Dispose());
+    }
+
+    [SkippableFact]
     public async Task An_unknown_name_costs_a_password_check_and_gets_the_answers_a_real_name_gets_lockout_included()
     {
         using var host = new ProposalsHost(Database);
