@@ -38,7 +38,10 @@ public sealed class SignInAttemptStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<FailureRow>(new CommandDefinition(
-            $"SELECT {string.Join(", ", FailureColumns)} FROM sign_in_failures WHERE account = @account AND source = @source",
+            """
+            SELECT failures AS Failures, first_failed_at AS FirstFailedAt, last_failed_at AS LastFailedAt, locked_until AS LockedUntil
+            FROM sign_in_failures WHERE account = @account AND source = @source
+            """,
             new { account, source }, cancellationToken: cancellationToken));
         return row?.ToFailures();
     }
