@@ -26,6 +26,9 @@ public sealed class PostgresDialect : SqlDialect
         RETURNING {string.Join(", ", columns)}
         """;
 
+    public override string UpdateReturning(string table, string assignments, string where, IReadOnlyList<string> columns) =>
+        $"UPDATE {table} SET {assignments} WHERE {where} RETURNING {string.Join(", ", columns)}";
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: UniqueViolation };
 

@@ -20,6 +20,12 @@ public abstract class SqlDialect
     /// <summary>An INSERT of <paramref name="columns"/> that returns the generated <c>id</c> as its only row.</summary>
     public abstract string InsertReturningId(string table, string columns, string values);
 
+    /// <summary>
+    /// An UPDATE of <paramref name="table"/> that returns <paramref name="columns"/> of each changed row as the update
+    /// left it: one statement, so that a counter read back is the one this statement wrote, whoever else writes at once.
+    /// </summary>
+    public abstract string UpdateReturning(string table, string assignments, string where, IReadOnlyList<string> columns);
+
     /// <summary>Starts a transaction that will write.</summary>
     public virtual async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -32,6 +32,9 @@ public sealed class SqlServerDialect : SqlDialect
         OUTPUT {string.Join(", ", columns.Select(c => "INSERTED." + c.Trim()))};
         """;
 
+    public override string UpdateReturning(string table, string assignments, string where, IReadOnlyList<string> columns) =>
+        $"UPDATE {table} SET {assignments} OUTPUT {string.Join(", ", columns.Select(c => "INSERTED." + c.Trim()))} WHERE {where}";
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException sql && sql.Errors.Cast<SqlError>().Any(e => DuplicateKeyErrors.Contains(e.Number));
 }

@@ -31,6 +31,9 @@ public sealed class SqliteDialect : SqlDialect
         RETURNING {string.Join(", ", columns)}
         """;
 
+    public override string UpdateReturning(string table, string assignments, string where, IReadOnlyList<string> columns) =>
+        $"UPDATE {table} SET {assignments} WHERE {where} RETURNING {string.Join(", ", columns)}";
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: ConstraintError } sqlite
         && (sqlite.SqliteExtendedErrorCode is 2067 or 1555);

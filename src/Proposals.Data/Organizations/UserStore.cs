@@ -30,7 +30,8 @@ public sealed class UserStore(Database database)
 
     private const string SelectUsers = """
         SELECT id AS Id, username AS Username, display_name AS DisplayName, organization_id AS OrganizationId,
-               password_hash AS PasswordHash, active AS Active, must_change_password AS MustChangePassword, locked_until AS LockedUntil
+               password_hash AS PasswordHash, active AS Active, must_change_password AS MustChangePassword,
+               (SELECT MAX(f.locked_until) FROM sign_in_failures f WHERE f.account = LOWER(users.username)) AS LockedUntil
         FROM users
         """;
 
@@ -223,26 +224,21 @@ public sealed class UserStore(Database database)
         }, cancellationToken);
     }
 
-    /// <summary>Counts a wrong password; the <paramref name="threshold"/>-th in a row locks the account until <paramref name="lockedUntil"/>.</summary>
-    public async Task RecordFailedSignInAsync(long userId, int threshold, DateTimeOffset lockedUntil, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends every lockout and count of wrong passwords of a user, from every address (and the account-wide one of
+    /// earlier versions); returns how many addresses had failures counted.
+    /// </summary>
+    public async Task<int> ClearFailedSignInsAsync(long userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE users
-            SET locked_until = CASE WHEN failed_sign_ins + 1 >= @threshold THEN @lockedUntil ELSE locked_until END,
-                failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= @threshold THEN 0 ELSE failed_sign_ins + 1 END
-            WHERE id = @userId
-            """, new { userId, threshold, lockedUntil = lockedUntil.UtcDateTime }, cancellationToken: cancellationToken));
-    }
-
-    /// <summary>A right password ends the count of wrong ones.</summary>
-    public async Task ClearFailedSignInsAsync(long userId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @userId AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)",
-            new { userId }, cancellationToken: cancellationToken));
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @userId AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)",
+                new { userId }, transaction, cancellationToken: cancellationToken));
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM sign_in_failures WHERE account = (SELECT LOWER(username) FROM users WHERE id = @userId)",
+                new { userId }, transaction, cancellationToken: cancellationToken));
+        }, cancellationToken);
     }
 
     /// <summary>Whether any active user holds <paramref name="role"/>.</summary>

@@ -228,10 +228,11 @@ internal sealed class Administration(OrganizationStore organizations, UserStore 
         }
     }
 
-    private static UserView View(UserAccount user, Dictionary<long, Organization> organizationsById) =>
+    // A lock that has run out is history, not a state: the stored time stays until the next failure or success.
+    private UserView View(UserAccount user, Dictionary<long, Organization> organizationsById) =>
         new(user.Id, user.Username, user.DisplayName,
             organizationsById.TryGetValue(user.OrganizationId, out var org) ? OrganizationsApi.View(org) : new OrganizationsApi.OrganizationView(user.OrganizationId, "", $"#{user.OrganizationId}", "", null, false),
-            user.Roles, user.Active, user.MustChangePassword, user.LockedUntil);
+            user.Roles, user.Active, user.MustChangePassword, user.LockedUntil > time.GetUtcNow() ? user.LockedUntil : null);
 
     private static void Check(Dictionary<string, string[]> errors, string field, string? problem)
     {

@@ -17,6 +17,11 @@ internal static class AuthApi
 
     public sealed record PasswordChangeRequest(string? Username, string? CurrentPassword, string? NewPassword);
 
+    /// <summary>The longest user name a sign-in is checked for; user names themselves are at most 64 characters.</summary>
+    public const int MaxFieldLength = 200;
+
+    public const string LockedMessage = "密码错误次数过多，账户已暂时锁定，请稍后再试";
+
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Auth");
@@ -25,7 +30,7 @@ internal static class AuthApi
         group.MapPost("/auth/password", ChangePasswordAsync).AllowAnonymous().RequireRateLimiting(Startup.ServiceRegistration.SignInRateLimit);
         group.MapGet("/me", MeAsync);
         app.MapGet(OidcSignIn.StartPath, (HttpContext http, string? returnUrl) => OidcSignIn.Start(http, returnUrl))
-            .AllowAnonymous().RequireRateLimiting(Startup.ServiceRegistration.SignInRateLimit).ExcludeFromDescription();
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
@@ -42,6 +47,10 @@ internal static class AuthApi
         {
             errors["username"] = ["必须填写用户名"];
         }
+        else if (body.Username.Length > MaxFieldLength)
+        {
+            errors["username"] = [$"用户名最多 {MaxFieldLength} 个字符"];
+        }
         if (string.IsNullOrEmpty(body.Password))
         {
             errors["password"] = ["必须填写密码"];
@@ -50,10 +59,10 @@ internal static class AuthApi
         {
             return Problems.Validation(errors);
         }
-        var (session, mustChangePassword, lockedUntil) = await sessions.TrySignInAsync(body.Username!, body.Password!, cancellationToken);
-        if (lockedUntil is not null)
+        var (session, mustChangePassword, throttle) = await sessions.TrySignInAsync(body.Username!, body.Password!, SignInSource.Of(request.HttpContext), cancellationToken);
+        if (throttle is not null)
         {
-            return Problems.Unauthorized("密码错误次数过多，账户已暂时锁定，请稍后再试");
+            return Refusal(request.HttpContext.Response, throttle);
         }
         if (mustChangePassword)
         {
@@ -81,16 +90,36 @@ internal static class AuthApi
                 errors[field] = ["必须填写"];
             }
         }
+        if (body.Username is { Length: > MaxFieldLength })
+        {
+            errors["username"] = [$"用户名最多 {MaxFieldLength} 个字符"];
+        }
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
         }
-        var (verified, refusal) = await sessions.ChangePasswordAsync(body.Username!, body.CurrentPassword!, body.NewPassword!, cancellationToken);
+        var (verified, refusal, throttle) = await sessions.ChangePasswordAsync(body.Username!, body.CurrentPassword!, body.NewPassword!, SignInSource.Of(request.HttpContext), cancellationToken);
+        if (throttle is not null)
+        {
+            return Refusal(request.HttpContext.Response, throttle);
+        }
         if (!verified)
         {
             return Problems.Unauthorized("用户名或密码错误");
         }
         return refusal is null ? TypedResults.NoContent() : Problems.Validation("newPassword", refusal);
+    }
+
+    /// <summary>
+    /// The answer to an attempt that was not checked: a locked-out address gets 401 with the lockout message, one that
+    /// must slow down 429; both say in <c>Retry-After</c> when to try again. The same for every name, real or not.
+    /// </summary>
+    private static ProblemHttpResult Refusal(HttpResponse response, SignInThrottle throttle)
+    {
+        response.Headers.RetryAfter = throttle.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return throttle.Locked
+            ? Problems.Unauthorized(LockedMessage)
+            : Problems.TooManyRequests($"尝试过于频繁，请 {throttle.RetryAfterSeconds} 秒后再试");
     }
 
     private static async Task<NoContent> RevokeAsync(HttpContext context, Sessions sessions, CancellationToken cancellationToken)

@@ -34,6 +34,9 @@ internal static class Problems
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(detail: detail, title: "未登录或凭据无效", statusCode: StatusCodes.Status401Unauthorized);
 
+    public static ProblemHttpResult TooManyRequests(string detail) =>
+        TypedResults.Problem(detail: detail, title: "请求过于频繁", statusCode: StatusCodes.Status429TooManyRequests);
+
     public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?> extensions) =>
         TypedResults.Problem(detail: detail, title: "版本冲突", statusCode: StatusCodes.Status409Conflict, extensions: extensions);
 }

@@ -42,11 +42,10 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time, I
             Error = ui.T("请填写用户名和密码", "Enter your user name and password");
             return Page();
         }
-        var (session, mustChange, lockedUntil) = await sessions.TrySignInAsync(username, password, cancellationToken);
-        if (lockedUntil is not null)
+        var (session, mustChange, throttle) = await sessions.TrySignInAsync(username, password, SignInSource.Of(HttpContext), cancellationToken);
+        if (throttle is not null)
         {
-            Error = ui.T("密码错误次数过多，账户已暂时锁定，请稍后再试", "Too many wrong passwords: the account is locked for a while");
-            return Page();
+            return Refused(throttle);
         }
         if (mustChange)
         {
@@ -77,13 +76,33 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time, I
             Error = ui.T("两次输入的新密码不一致", "The new passwords differ");
             return Page();
         }
-        var (verified, problem) = await sessions.ChangePasswordAsync(username, currentPassword, newPassword ?? "", cancellationToken);
+        var (verified, problem, throttle) = await sessions.ChangePasswordAsync(username, currentPassword, newPassword ?? "", SignInSource.Of(HttpContext), cancellationToken);
+        if (throttle is not null)
+        {
+            return Refused(throttle);
+        }
         if (!verified || problem is not null)
         {
             Error = verified ? problem : ui.T("用户名或密码错误", "Wrong user name or password");
             return Page();
         }
         return await OnPostAsync(username, newPassword, returnUrl, cancellationToken);
+    }
+
+    // The same words as the API's answer; a wait is answered 429 so that scripts posting the form see it too.
+    private PageResult Refused(SignInThrottle throttle)
+    {
+        Response.Headers.RetryAfter = throttle.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (throttle.Locked)
+        {
+            Error = ui.T(AuthApi.LockedMessage, "Too many wrong passwords: sign-in from here is locked for a while");
+        }
+        else
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Error = ui.T($"尝试过于频繁，请 {throttle.RetryAfterSeconds} 秒后再试", $"Too many attempts: try again in {throttle.RetryAfterSeconds} s");
+        }
+        return Page();
     }
 
     // Only addresses of this site: a sign-in link must not be able to send someone elsewhere.

@@ -9,7 +9,7 @@ namespace Proposals.Host.Startup;
 
 /// <summary>
 /// The command line: <c>run</c> (the default), <c>migrate [--script [file] | --check]</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c>,
-/// <c>import-calendar file</c> and <c>verify-history</c>,
+/// <c>import-calendar file</c>, <c>verify-history</c> and <c>unlock-user name</c>,
 /// with <c>--demo</c> and the usual ASP.NET Core settings (<c>--urls</c>, <c>--Section:Key value</c>).
 /// </summary>
 internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error, MigrateMode Mode = MigrateMode.Apply)
@@ -35,6 +35,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           import-calendar <file>   load a year's holidays and make-up working days (see db/calendars/)
           verify-history           recompute every item's audit hash chain and name the first event that does not match
                                    (exit 0 intact, 1 a mismatch, 3 the database could not be checked)
+          unlock-user <name>       end every lockout of a user's sign-in, from every address (exit 0 done, 1 no such user)
 
         Options:
           --demo                   load the demo city at start and print its users
@@ -47,7 +48,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           --help                   show this text
         """;
 
-    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history"];
+    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history", "unlock-user"];
 
     private static readonly string[] ValueOptions = ["--urls", "--environment", "--contentRoot", "--applicationName"];
 
@@ -68,7 +69,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             {
                 return Fail($"unknown command '{command}'");
             }
-            if (command is "check-workflows" or "import-calendar" && args.Length > 1 && !args[1].StartsWith('-'))
+            if (command is "check-workflows" or "import-calendar" or "unlock-user" && args.Length > 1 && !args[1].StartsWith('-'))
             {
                 target = args[1];
                 index = 2;
@@ -76,6 +77,10 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             else if (command == "import-calendar")
             {
                 return Fail("import-calendar needs the calendar file, as in: import-calendar db/calendars/cn-2026.csv");
+            }
+            if (command == "unlock-user" && string.IsNullOrWhiteSpace(target))
+            {
+                return Fail("unlock-user needs the user name, as in: unlock-user admin");
             }
         }
         for (; index < args.Length; index++)
@@ -155,7 +160,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
     }
 
     /// <summary>The commands that only read or change the database: they start no web server, no job storage and no jobs.</summary>
-    public bool TouchesOnlyTheDatabase => Command is "migrate" or "import-calendar" or "verify-history";
+    public bool TouchesOnlyTheDatabase => Command is "migrate" or "import-calendar" or "verify-history" or "unlock-user";
 
     /// <summary>Runs a command of <see cref="TouchesOnlyTheDatabase"/> with nothing but the database; returns the exit code.</summary>
     public async Task<int> RunOnDatabaseAsync(IConfiguration configuration, TextWriter output, TextWriter error)
@@ -248,6 +253,8 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
                 var summary = Calendar.CalendarApi.Summary(parsed.Days, dryRun: false);
                 output.WriteLine($"Imported {summary.Days} day(s) from {summary.From:yyyy-MM-dd} to {summary.To:yyyy-MM-dd}: {summary.Holidays} holiday(s), {summary.Workdays} make-up working day(s).");
                 return 0;
+            case "unlock-user":
+                return await Auth.UnlockUserCommand.RunAsync(database, Target!, settings.MigrateOnStart, output, error, CancellationToken.None);
             default:
                 return await History.VerifyHistoryCommand.RunAsync(database, TimeProvider.System, settings.MigrateOnStart, output, error, CancellationToken.None);
         }

@@ -52,6 +52,7 @@ internal static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<SignInAttemptStore>();
         services.AddSingleton<CalendarStore>();
         services.AddSingleton<WorkflowStore>();
         services.AddSingleton<TopicStore>();
@@ -100,14 +101,24 @@ internal static class ServiceRegistration
 
     public static IServiceCollection AddProposalsAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        // Guessing passwords is slowed per address on top of the per-account lockout, which a guesser spreading over many accounts never reaches.
+        // Guessing passwords is slowed per address on top of the per-account-and-address lockout, which a guesser
+        // spreading over many accounts never reaches. Only attempts count: showing the sign-in form (a GET) does not.
         var perMinute = Math.Max(1, configuration.GetValue("Security:SignInsPerMinute", 20));
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(SignInRateLimit, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
+            limiter.AddPolicy(SignInRateLimit, http => HttpMethods.IsPost(http.Request.Method)
+                ? System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                    SignInSource.Of(http),
+                    _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
+                : System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter(""));
+            limiter.OnRejected = (context, _) =>
+            {
+                // The window's end when the limiter knows it, else a whole window: never an answer without a time to retry.
+                var retryAfter = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
         });
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<Sessions>();

@@ -10,7 +10,7 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
     [
         "organizations", "users", "user_roles", "access_tokens", "calendar_days", "workflow_definitions", "topics", "topic_parties",
         "proposals", "proposal_departments", "tasks", "reminders", "notifications", "notification_reads", "audit_events", "idempotency_keys",
-        "notification_deliveries", "job_runs",
+        "notification_deliveries", "job_runs", "sign_in_failures", "sign_in_successes",
     ];
 
     private Task<Database> CreateEmptyAsync()
@@ -204,17 +204,17 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
         try
         {
             var shipped = DatabaseMigrator.ScriptNames(provider.Provider);
-            await RunScriptAsync(database, MigrationScript.For(provider.Provider, shipped.Take(4).ToList()));
+            await RunScriptAsync(database, MigrationScript.For(provider.Provider, shipped.Take(shipped.Count - 2).ToList()));
             var tables = await TablesAsync(database);
 
             var outcome = DatabaseMigrator.Prepare(database, migrate: false);
 
             Assert.False(outcome.Successful);
             Assert.Empty(outcome.ScriptsApplied);
-            Assert.Contains("2 migration script(s) have not run (0005_add_statistics_indexes.sql, 0006_add_audit_event_hashes.sql)", outcome.Error);
+            Assert.Contains($"2 migration script(s) have not run ({string.Join(", ", shipped.TakeLast(2).Select(name => name[(name.LastIndexOf('.', name.Length - 5) + 1)..]))})", outcome.Error);
             Assert.Contains("MigrateOnStart", outcome.Error);
             Assert.Equal(tables, await TablesAsync(database));
-            Assert.Equal(shipped.Skip(4), DatabaseMigrator.Pending(database).Scripts);
+            Assert.Equal(shipped.TakeLast(2), DatabaseMigrator.Pending(database).Scripts);
 
             Assert.True(DatabaseMigrator.Migrate(database).Successful);
             var ready = DatabaseMigrator.Prepare(database, migrate: false);

@@ -16,6 +16,8 @@ public sealed class PostgresOrganizationStoreFacts(PostgresProvider provider) : 
 
 public sealed class PostgresUserStoreFacts(PostgresProvider provider) : UserStoreFacts(provider), IClassFixture<PostgresProvider>;
 
+public sealed class PostgresSignInAttemptStoreFacts(PostgresProvider provider) : SignInAttemptStoreFacts(provider), IClassFixture<PostgresProvider>;
+
 public sealed class PostgresCalendarStoreFacts(PostgresProvider provider) : CalendarStoreFacts(provider), IClassFixture<PostgresProvider>;
 
 public sealed class PostgresWorkflowStoreFacts(PostgresProvider provider) : WorkflowStoreFacts(provider), IClassFixture<PostgresProvider>;

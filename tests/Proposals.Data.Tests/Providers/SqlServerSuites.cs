@@ -16,6 +16,8 @@ public sealed class SqlServerOrganizationStoreFacts(SqlServerProvider provider) 
 
 public sealed class SqlServerUserStoreFacts(SqlServerProvider provider) : UserStoreFacts(provider), IClassFixture<SqlServerProvider>;
 
+public sealed class SqlServerSignInAttemptStoreFacts(SqlServerProvider provider) : SignInAttemptStoreFacts(provider), IClassFixture<SqlServerProvider>;
+
 public sealed class SqlServerCalendarStoreFacts(SqlServerProvider provider) : CalendarStoreFacts(provider), IClassFixture<SqlServerProvider>;
 
 public sealed class SqlServerWorkflowStoreFacts(SqlServerProvider provider) : WorkflowStoreFacts(provider), IClassFixture<SqlServerProvider>;

@@ -16,6 +16,8 @@ public sealed class SqliteOrganizationStoreFacts(SqliteProvider provider) : Orga
 
 public sealed class SqliteUserStoreFacts(SqliteProvider provider) : UserStoreFacts(provider), IClassFixture<SqliteProvider>;
 
+public sealed class SqliteSignInAttemptStoreFacts(SqliteProvider provider) : SignInAttemptStoreFacts(provider), IClassFixture<SqliteProvider>;
+
 public sealed class SqliteCalendarStoreFacts(SqliteProvider provider) : CalendarStoreFacts(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteWorkflowStoreFacts(SqliteProvider provider) : WorkflowStoreFacts(provider), IClassFixture<SqliteProvider>;

@@ -62,7 +62,7 @@ internal sealed class RecordingConnection(List<RecordedStatement> statements, Fu
         public override int ExecuteNonQuery()
         {
             Record();
-            return 1;
+            return answer?.Invoke(CommandText) is int rows ? rows : 1;
         }
 
         public override object? ExecuteScalar()
@@ -159,6 +159,7 @@ internal sealed class RecordingSqlServerDialect(List<RecordedStatement> statemen
     public override string InsertReturningId(string table, string columns, string values) => _sqlServer.InsertReturningId(table, columns, values);
     public override string InList(string column, string parameter) => _sqlServer.InList(column, parameter);
     public override string ClaimBatch(string table, string due, string orderBy, IReadOnlyList<string> columns) => _sqlServer.ClaimBatch(table, due, orderBy, columns);
+    public override string UpdateReturning(string table, string assignments, string where, IReadOnlyList<string> columns) => _sqlServer.UpdateReturning(table, assignments, where, columns);
     public override bool IsUniqueViolation(Exception exception) => _sqlServer.IsUniqueViolation(exception);
     protected override string JsonTextOf(string column, string name) => _sqlServer.JsonText(column, name);
 }

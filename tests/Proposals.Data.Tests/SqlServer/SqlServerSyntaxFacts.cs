@@ -131,12 +131,21 @@ public sealed class SqlServerSyntaxFacts
         await users.ListAsync(ct);
         await users.UpdateAsync(1, "管理员", 1, ["admin"], active: false, Now, ct);
         await users.SetPasswordAsync(1, "hash", mustChange: true, Now, ct);
-        await users.RecordFailedSignInAsync(1, 5, Now.AddMinutes(15), ct);
-        await users.ClearFailedSignInsAsync(1, ct);
         await users.AnyActiveWithRoleAsync("admin", ct);
         dialect.Answer = sql => sql.StartsWith("SELECT COUNT(*)", StringComparison.Ordinal) ? 0L : sql.StartsWith("SELECT id FROM organizations", StringComparison.Ordinal) ? 11L : null;
         await users.CreateAsync([new NewUser("fgj.clerk", "办事员", "fgj", ["department"], "hash", MustChangePassword: true)], Now, ct);
         dialect.Answer = null;
+        await users.ClearFailedSignInsAsync(1, ct);
+
+        var attempts = new SignInAttemptStore(database);
+        await attempts.FindFailuresAsync("admin", "203.0.113.7", ct);
+        await attempts.RecordFailureAsync("admin", "203.0.113.7", Now, 5, Now.AddMinutes(15), Now.AddMinutes(-15), ct);
+        await attempts.RecordSuccessAsync("admin", "203.0.113.7", Now, ct);
+        // No earlier success from that address: the update changes nothing, so the first success's insert is sent too.
+        dialect.Answer = sql => sql.StartsWith("UPDATE sign_in_successes", StringComparison.Ordinal) ? 0 : null;
+        await attempts.RecordSuccessAsync("admin", "203.0.113.7", Now, ct);
+        dialect.Answer = null;
+        await attempts.SucceededSinceAsync("admin", "203.0.113.7", Now.AddDays(-30), ct);
 
         var calendar = new CalendarStore(database);
         await calendar.LoadAsync(ct);

@@ -131,17 +131,22 @@ public abstract class AdministrationFacts(Func<TestDatabase> database) : ChainFa
     [SkippableFact]
     public async Task The_administrator_ends_a_lockout_before_its_time()
     {
-        using var client = Host.CreateClient();
+        // Not the address the chain's users signed in from: that one is theirs, and is never locked out.
+        using var client = Host.CreateClientFrom("203.0.113.9");
         for (var i = 0; i < 5; i++)
         {
             await client.PostAsJsonAsync("/api/auth/token", new { username = "jyj.handler", password = "wrong-password-1" });
+            // Past the growing wait between attempts, so that each wrong password is counted.
+            Host.Clock.Advance(TimeSpan.FromMinutes(1));
         }
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/token", new { username = "jyj.handler", password = ApiClient.Password })).StatusCode);
         var users = await ApiClient.JsonArray(await C.Admin.GetAsync("/api/admin/users"), HttpStatusCode.OK);
         var locked = users.Single(u => u!["username"]!.GetValue<string>() == "jyj.handler")!;
         Assert.NotNull(locked["lockedUntil"]);
+        Assert.Equal(1, Host.Scalar("SELECT COUNT(*) FROM sign_in_failures WHERE account = 'jyj.handler'"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await C.Admin.PostAsync($"/api/admin/users/{locked["id"]!.GetValue<long>()}/unlock", null)).StatusCode);
+        Assert.Equal(0, Host.Scalar("SELECT COUNT(*) FROM sign_in_failures WHERE account = 'jyj.handler'"));
 
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/token", new { username = "jyj.handler", password = ApiClient.Password })).StatusCode);
     }

@@ -19,7 +19,7 @@ public sealed partial class SqlTextFacts
         "dialect.InList(\"e.action\", \"Actions\")", "dialect.InList(\"t.task_id\", \"Steps\")",
         "dialect.JsonText(\"e.data\", \"partly\")", "dialect.JsonText(\"e.data\", \"category\")", "dialect.JsonText(\"e.data\", \"rating\")",
         "dialect.JsonText(\"e.data\", \"attitudeRating\")", "dialect.JsonText(\"l.data\", property)",
-        "table", "columns", "values", "due", "orderBy", "string.Join(\", \", columns)", "string.Join(\", \", columns.Select(c => \"INSERTED.\" + c.Trim()))",
+        "table", "columns", "values", "due", "orderBy", "assignments", "where", "string.Join(\", \", columns)", "string.Join(\", \", columns.Select(c => \"INSERTED.\" + c.Trim()))",
         // Shared SELECT heads and WHERE conditions assembled from constant fragments.
         "SelectProposal", "SelectTasks", "SelectChains", "ForViewer", "condition", "viewer.ProposalFilter",
         "party", "department", "owner", "actionParameter",

@@ -1,4 +1,7 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +37,23 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
 
     public ManualTimeProvider Clock { get; }
 
+    /// <summary>
+    /// A request header only test hosts read: the client address the host sees for that request, as the
+    /// forwarded-headers middleware would set it behind a proxy. Without it every test client has the same address.
+    /// </summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
+    /// <summary>The password hasher the host uses, noting each check.</summary>
+    public CountingPasswordHasher Passwords { get; } = new();
+
+    /// <summary>A client whose requests come from <paramref name="address"/>.</summary>
+    public HttpClient CreateClientFrom(string address)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(ClientAddressHeader, address);
+        return client;
+    }
+
     /// <summary>What the host told its operator outside the logs (the initial administrator's password).</summary>
     public StringWriter OperatorOutput { get; } = new();
 
@@ -68,7 +88,26 @@ public sealed class ProposalsHost : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Clock);
             services.RemoveAll<global::Proposals.Host.Auth.OperatorConsole>();
             services.AddSingleton(new global::Proposals.Host.Auth.OperatorConsole(OperatorOutput));
+            services.RemoveAll<IPasswordHasher<global::Proposals.Data.Organizations.UserAccount>>();
+            services.AddSingleton<IPasswordHasher<global::Proposals.Data.Organizations.UserAccount>>(Passwords);
+            services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
         });
+    }
+
+    private sealed class ClientAddressFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (IPAddress.TryParse(context.Request.Headers[ClientAddressHeader].ToString(), out var address))
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>A client signed in as a demo user.</summary>

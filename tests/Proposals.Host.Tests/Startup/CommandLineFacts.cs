@@ -20,6 +20,10 @@ public sealed class CommandLineFacts
     [InlineData(new[] { "migrate", "--script", "/no/such/folder/migrations.sql" }, "cannot write the script to '/no/such/folder/migrations.sql': there is no folder")]
     [InlineData(new[] { "run", "--check" }, "unknown option '--check'")]
     [InlineData(new[] { "verify-history", "--script" }, "unknown option '--script'")]
+    [InlineData(new[] { "unlock-user" }, "unlock-user needs the user name")]
+    [InlineData(new[] { "unlock-user", " " }, "unlock-user needs the user name")]
+    [InlineData(new[] { "unlock-user", "--Database:Provider", "Sqlite" }, "unlock-user needs the user name")]
+    [InlineData(new[] { "unlock-user", "admin", "extra" }, "unexpected argument 'extra'")]
     public void A_bad_argument_exits_with_2_and_says_what_is_wrong(string[] args, string expected)
     {
         var commandLine = CommandLine.Parse(args);
@@ -85,6 +89,18 @@ public sealed class CommandLineFacts
         using var error = new StringWriter();
         Assert.Null(commandLine.RunBeforeHost(output, error));
         Assert.Contains("verify-history", CommandLine.Usage);
+    }
+
+    [Fact]
+    public void Unlock_user_is_a_command_that_takes_the_user_name_and_runs_with_the_host_services()
+    {
+        var commandLine = CommandLine.Parse(["unlock-user", "admin", "--Database:Provider", "Sqlite"]);
+        Assert.Equal(("unlock-user", "admin", null), (commandLine.Command, commandLine.Target, commandLine.Error));
+        Assert.Equal(["--Database:Provider", "Sqlite"], commandLine.HostArgs);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Null(commandLine.RunBeforeHost(output, error));
+        Assert.Contains("unlock-user <name>", CommandLine.Usage);
     }
 
     [Fact]
