@@ -9,10 +9,10 @@ namespace Proposals.Host.Startup;
 
 /// <summary>
 /// The command line: <c>run</c> (the default), <c>migrate</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c>, <c>import-calendar file</c>
-/// and <c>verify-history</c>,
+/// <c>verify-history</c> and <c>backup file [--force]</c>,
 /// with <c>--demo</c> and the usual ASP.NET Core settings (<c>--urls</c>, <c>--Section:Key value</c>).
 /// </summary>
-internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error)
+internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error, bool Force = false)
 {
     public const string Usage = """
         Usage: Proposals.Host [command] [options]
@@ -25,6 +25,8 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           import-calendar <file>   load a year's holidays and make-up working days (see db/calendars/)
           verify-history           recompute every item's audit hash chain and name the first event that does not match
                                    (exit 0 intact, 1 a mismatch, 3 the database could not be checked)
+          backup <file> [--force]  copy the SQLite database to a new file while the service runs (--force replaces
+                                   an existing file); PostgreSQL and SQL Server are backed up with their own tools
 
         Options:
           --demo                   load the demo city at start and print its users
@@ -34,7 +36,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           --help                   show this text
         """;
 
-    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history"];
+    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history", "backup"];
 
     private static readonly string[] ValueOptions = ["--urls", "--environment", "--contentRoot", "--applicationName"];
 
@@ -43,6 +45,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
         ArgumentNullException.ThrowIfNull(args);
         var command = "run";
         var demo = false;
+        var force = false;
         string? target = null;
         var hostArgs = new List<string>();
         var index = 0;
@@ -54,7 +57,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             {
                 return Fail($"unknown command '{command}'");
             }
-            if (command is "check-workflows" or "import-calendar" && args.Length > 1 && !args[1].StartsWith('-'))
+            if (command is "check-workflows" or "import-calendar" or "backup" && args.Length > 1 && !args[1].StartsWith('-'))
             {
                 target = args[1];
                 index = 2;
@@ -63,6 +66,10 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             {
                 return Fail("import-calendar needs the calendar file, as in: import-calendar db/calendars/cn-2026.csv");
             }
+            else if (command == "backup")
+            {
+                return Fail("backup needs the file to write, as in: backup /var/backups/proposals/proposals-2026-12-01.db");
+            }
         }
         for (; index < args.Length; index++)
         {
@@ -70,6 +77,11 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             if (arg is "--demo")
             {
                 demo = true;
+                continue;
+            }
+            if (arg is "--force" && command == "backup")
+            {
+                force = true;
                 continue;
             }
             if (arg is "--help" or "-h")
@@ -98,7 +110,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
         {
             hostArgs.Add("--Proposals:Demo=true");
         }
-        return new CommandLine(command, demo, target, hostArgs.ToArray(), null);
+        return new CommandLine(command, demo, target, hostArgs.ToArray(), null, force);
 
         static CommandLine Fail(string error) => new("error", false, null, [], error);
     }
@@ -179,6 +191,8 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
                 case "verify-history":
                     return await History.VerifyHistoryCommand.RunAsync(app.Services.GetRequiredService<Database>(), app.Services.GetRequiredService<TimeProvider>(),
                         output, error, CancellationToken.None);
+                case "backup":
+                    return await Backup.BackupCommand.RunAsync(app.Services.GetRequiredService<Database>(), Target!, Force, output, error, CancellationToken.None);
                 case "seed-demo":
                     var startup = app.Services.GetServices<IHostedService>().OfType<DatabaseStartup>().Single();
                     await startup.StartAsync(CancellationToken.None);
