@@ -80,6 +80,9 @@ internal static class BackupCommand
                 // All pages in one step, under one read transaction: writers in WAL mode go on, and the copy is one moment's database.
                 from.BackupDatabase(to);
                 await using var check = to.CreateCommand();
+                // One self-contained file, readable from a read-only place; the service turns WAL back on when it opens a restored copy.
+                check.CommandText = "PRAGMA journal_mode = DELETE";
+                await check.ExecuteNonQueryAsync(cancellationToken);
                 check.CommandText = "PRAGMA quick_check";
                 var verdict = (string?)await check.ExecuteScalarAsync(cancellationToken);
                 if (verdict != "ok")

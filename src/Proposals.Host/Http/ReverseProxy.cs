@@ -24,7 +24,7 @@ internal static class ReverseProxy
     {
         // Malformed entries are left out here and refused by the settings check, which stops the start before anything is served.
         var proxies = Values(configuration, KnownProxiesKey).Select(v => IPAddress.TryParse(v, out var address) ? address : null).OfType<IPAddress>().ToList();
-        var networks = Values(configuration, KnownNetworksKey).Select(v => System.Net.IPNetwork.TryParse(v, out var network) ? network : (System.Net.IPNetwork?)null).OfType<System.Net.IPNetwork>().ToList();
+        var networks = Values(configuration, KnownNetworksKey).Select(Network).OfType<System.Net.IPNetwork>().ToList();
         services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -60,7 +60,7 @@ internal static class ReverseProxy
         {
             app.UseHsts();
         }
-        if (configuration.GetValue<bool?>(HttpsRedirectKey) == true)
+        if (HttpsRedirect(configuration))
         {
             app.UseHttpsRedirection();
         }
@@ -74,7 +74,7 @@ internal static class ReverseProxy
         {
             yield return $"{KnownProxiesKey}: '{value}' is not an IP address (as in 10.0.0.5 or ::1); networks go in {KnownNetworksKey}";
         }
-        foreach (var value in Values(configuration, KnownNetworksKey).Where(v => !System.Net.IPNetwork.TryParse(v, out _)))
+        foreach (var value in Values(configuration, KnownNetworksKey).Where(v => Network(v) is null))
         {
             yield return $"{KnownNetworksKey}: '{value}' is not a network in CIDR notation (as in 10.0.0.0/24, with no bits set after the prefix)";
         }
@@ -88,7 +88,7 @@ internal static class ReverseProxy
         {
             yield return $"{HttpsRedirectKey}: '{redirect}' is not true or false";
         }
-        else if (configuration.GetValue<bool?>(HttpsRedirectKey) == true && PublicHttpsPort(configuration) is null)
+        else if (HttpsRedirect(configuration) && PublicHttpsPort(configuration) is null)
         {
             yield return $"{HttpsRedirectKey} is true, so {PublicUrlKey} must be the https:// address users reach, which names the port to redirect to";
         }
@@ -98,6 +98,18 @@ internal static class ReverseProxy
             yield return $"{HstsMaxAgeDaysKey}: '{days}' is not a number of days from 0 (no header) to 3650";
         }
     }
+
+    /// <summary>A network written as address/prefix, refused when bits are set after the prefix (10.0.0.1/8 is most likely a typo).</summary>
+    private static System.Net.IPNetwork? Network(string value) =>
+        value.Split('/') is [var address, var prefixText] && IPAddress.TryParse(address, out var parsed)
+            && int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
+            && prefix <= parsed.GetAddressBytes().Length * 8 && NoBitsAfter(parsed.GetAddressBytes(), prefix)
+            ? new System.Net.IPNetwork(parsed, prefix) : null;
+
+    private static bool NoBitsAfter(byte[] bytes, int prefix) =>
+        bytes.Select((b, i) => (int)b & (0xFF >> Math.Clamp(prefix - (i * 8), 0, 8))).All(rest => rest == 0);
+
+    private static bool HttpsRedirect(IConfiguration configuration) => bool.TryParse(configuration[HttpsRedirectKey], out var redirect) && redirect;
 
     private static int? PublicHttpsPort(IConfiguration configuration) =>
         Uri.TryCreate(configuration[PublicUrlKey], UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps ? uri.Port : null;
