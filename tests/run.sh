@@ -21,6 +21,14 @@ if [ -z "${PROPOSALS_TEST_CHROMIUM:-}" ]; then
     echo "chromium could not be installed here: the browser tests will be skipped" >&2
   fi
 fi
+# The reverse-proxy test runs Debian's nginx (its own process, on a free port) with a certificate openssl makes; it skips (and says why) without them.
+if [ -z "${PROPOSALS_TEST_NGINX:-}" ]; then
+  if PROPOSALS_TEST_NGINX=$(bash tests/infra/nginx.sh); then
+    export PROPOSALS_TEST_NGINX
+  else
+    echo "nginx could not be installed here: the reverse-proxy test will be skipped" >&2
+  fi
+fi
 # Screenshots of the main pages, for a reviewer to look at.
 export PROPOSALS_TEST_SCREENSHOTS="${PROPOSALS_TEST_SCREENSHOTS:-$PWD/tests/screenshots}"
 

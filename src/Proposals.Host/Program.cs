@@ -2,6 +2,7 @@ using Proposals.Host.Admin;
 using Proposals.Host.Auth;
 using Proposals.Host.Calendar;
 using Proposals.Host.History;
+using Proposals.Host.Http;
 using Proposals.Host.Inbox;
 using Proposals.Host.Jobs;
 using Proposals.Host.Notifications;
@@ -20,7 +21,7 @@ if (commandLine.RunBeforeHost(Console.Out, Console.Error) is { } exitCode)
     return exitCode;
 }
 
-var builder = WebApplication.CreateBuilder(commandLine.HostArgs);
+var builder = WebApplication.CreateBuilder(ServiceRegistration.BuilderOptions(commandLine.HostArgs));
 if (commandLine.TouchesOnlyTheDatabase)
 {
     return await commandLine.RunOnDatabaseAsync(builder.Configuration, Console.Out, Console.Error);
@@ -36,6 +37,7 @@ builder.Services.AddProposalsJobs(builder.Configuration);
 builder.Services.AddProposalsPages();
 builder.Services.AddProposalsAuth(builder.Configuration);
 builder.Services.AddProposalsApi();
+builder.Services.AddProposalsProxy(builder.Configuration);
 
 var app = builder.Build();
 app.UseProposalsPipeline();

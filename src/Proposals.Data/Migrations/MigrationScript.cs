@@ -65,8 +65,8 @@ public static class MigrationScript
         foreach (var script in scripts)
         {
             // Names are resource names of this assembly (letters, digits, dots, underscores); doubling quotes keeps it so regardless.
-            var name = script.Replace("'", "''", StringComparison.Ordinal);
-            var body = DatabaseMigrator.ScriptText(script).TrimEnd();
+            var quotedScriptName = script.Replace("'", "''", StringComparison.Ordinal);
+            var shippedScriptText = DatabaseMigrator.ScriptText(script).TrimEnd();
             text.Append('\n').Append("-- ").Append(DatabaseMigrator.ShortName(script)).Append('\n');
             text.Append(provider switch
             {
@@ -74,24 +74,24 @@ public static class MigrationScript
                 DatabaseProvider.SqlServer => $"""
                     BEGIN TRANSACTION;
                     GO
-                    {body}
+                    {shippedScriptText}
                     GO
-                    INSERT INTO [SchemaVersions] (ScriptName, Applied) VALUES (N'{name}', GETDATE());
+                    INSERT INTO [SchemaVersions] (ScriptName, Applied) VALUES (N'{quotedScriptName}', GETDATE());
                     COMMIT TRANSACTION;
                     GO
 
                     """,
                 DatabaseProvider.PostgreSql => $"""
                     BEGIN;
-                    {body}
-                    INSERT INTO schemaversions (scriptname, applied) VALUES ('{name}', LOCALTIMESTAMP);
+                    {shippedScriptText}
+                    INSERT INTO schemaversions (scriptname, applied) VALUES ('{quotedScriptName}', LOCALTIMESTAMP);
                     COMMIT;
 
                     """,
                 _ => $"""
                     BEGIN;
-                    {body}
-                    INSERT INTO SchemaVersions (ScriptName, Applied) VALUES ('{name}', datetime('now', 'localtime'));
+                    {shippedScriptText}
+                    INSERT INTO SchemaVersions (ScriptName, Applied) VALUES ('{quotedScriptName}', datetime('now', 'localtime'));
                     COMMIT;
 
                     """,

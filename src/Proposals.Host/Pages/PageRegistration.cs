@@ -40,7 +40,7 @@ internal static class PageRegistration
         {
             var culture = to == Ui.English.Name ? Ui.English.Name : Ui.Chinese.Name;
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, Ui.CultureCookieValue(culture),
-                new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true });
+                new CookieOptions { Path = "/", HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true });
             return Results.LocalRedirect(returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) ? url : "/");
         }).AllowAnonymous().ExcludeFromDescription();
         return app;

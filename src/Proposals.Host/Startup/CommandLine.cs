@@ -9,10 +9,10 @@ namespace Proposals.Host.Startup;
 
 /// <summary>
 /// The command line: <c>run</c> (the default), <c>migrate [--script [file] | --check]</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c>,
-/// <c>import-calendar file</c>, <c>verify-history</c> and <c>unlock-user name</c>,
+/// <c>import-calendar file</c>, <c>verify-history</c>, <c>unlock-user name</c> and <c>backup file [--force]</c>,
 /// with <c>--demo</c> and the usual ASP.NET Core settings (<c>--urls</c>, <c>--Section:Key value</c>).
 /// </summary>
-internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error, MigrateMode Mode = MigrateMode.Apply)
+internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error, MigrateMode Mode = MigrateMode.Apply, bool Force = false)
 {
     /// <summary><c>migrate --check</c>: scripts are pending.</summary>
     public const int Pending = 1;
@@ -36,6 +36,8 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           verify-history           recompute every item's audit hash chain and name the first event that does not match
                                    (exit 0 intact, 1 a mismatch, 3 the database could not be checked)
           unlock-user <name>       end every lockout of a user's sign-in, from every address (exit 0 done, 1 no such user)
+          backup <file> [--force]  copy the SQLite database to a new file while the service runs (--force replaces
+                                   an existing file); PostgreSQL and SQL Server are backed up with their own tools
 
         Options:
           --demo                   load the demo city at start and print its users
@@ -48,7 +50,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           --help                   show this text
         """;
 
-    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history", "unlock-user"];
+    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history", "unlock-user", "backup"];
 
     private static readonly string[] ValueOptions = ["--urls", "--environment", "--contentRoot", "--applicationName"];
 
@@ -57,6 +59,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
         ArgumentNullException.ThrowIfNull(args);
         var command = "run";
         var demo = false;
+        var force = false;
         string? target = null;
         var mode = MigrateMode.Apply;
         var hostArgs = new List<string>();
@@ -69,7 +72,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             {
                 return Fail($"unknown command '{command}'");
             }
-            if (command is "check-workflows" or "import-calendar" or "unlock-user" && args.Length > 1 && !args[1].StartsWith('-'))
+            if (command is "check-workflows" or "import-calendar" or "unlock-user" or "backup" && args.Length > 1 && !args[1].StartsWith('-'))
             {
                 target = args[1];
                 index = 2;
@@ -77,6 +80,10 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             else if (command == "import-calendar")
             {
                 return Fail("import-calendar needs the calendar file, as in: import-calendar db/calendars/cn-2026.csv");
+            }
+            else if (command == "backup")
+            {
+                return Fail("backup needs the file to write, as in: backup /var/backups/proposals/proposals-2026-12-01.db");
             }
             if (command == "unlock-user" && string.IsNullOrWhiteSpace(target))
             {
@@ -89,6 +96,11 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
             if (arg is "--demo")
             {
                 demo = true;
+                continue;
+            }
+            if (arg is "--force" && command == "backup")
+            {
+                force = true;
                 continue;
             }
             if (command == "migrate" && arg is "--script" or "--check")
@@ -134,7 +146,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
         {
             hostArgs.Add("--Proposals:Demo=true");
         }
-        return new CommandLine(command, demo, target, hostArgs.ToArray(), null, mode);
+        return new CommandLine(command, demo, target, hostArgs.ToArray(), null, mode, force);
 
         static CommandLine Fail(string error) => new("error", false, null, [], error);
     }
@@ -160,7 +172,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
     }
 
     /// <summary>The commands that only read or change the database: they start no web server, no job storage and no jobs.</summary>
-    public bool TouchesOnlyTheDatabase => Command is "migrate" or "import-calendar" or "verify-history" or "unlock-user";
+    public bool TouchesOnlyTheDatabase => Command is "migrate" or "import-calendar" or "verify-history" or "unlock-user" or "backup";
 
     /// <summary>Runs a command of <see cref="TouchesOnlyTheDatabase"/> with nothing but the database; returns the exit code.</summary>
     public async Task<int> RunOnDatabaseAsync(IConfiguration configuration, TextWriter output, TextWriter error)
@@ -253,6 +265,8 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
                 var summary = Calendar.CalendarApi.Summary(parsed.Days, dryRun: false);
                 output.WriteLine($"Imported {summary.Days} day(s) from {summary.From:yyyy-MM-dd} to {summary.To:yyyy-MM-dd}: {summary.Holidays} holiday(s), {summary.Workdays} make-up working day(s).");
                 return 0;
+            case "backup":
+                return await Backup.BackupCommand.RunAsync(database, Target!, Force, output, error, CancellationToken.None);
             case "unlock-user":
                 return await Auth.UnlockUserCommand.RunAsync(database, Target!, settings.MigrateOnStart, output, error, CancellationToken.None);
             default:

@@ -30,8 +30,21 @@ internal static class ServiceRegistration
     public const string PagesPolicy = "pages";
     public const string DashboardPolicy = "dashboard";
 
+    /// <summary>
+    /// A Windows service starts in the system folder: its content root (workflows/, a relative SQLite file) is then
+    /// the program's own folder. Elsewhere it is the working directory, as systemd's WorkingDirectory= sets it.
+    /// </summary>
+    public static WebApplicationOptions BuilderOptions(string[] args) => new()
+    {
+        Args = args,
+        ContentRootPath = Microsoft.Extensions.Hosting.WindowsServices.WindowsServiceHelpers.IsWindowsService() ? AppContext.BaseDirectory : null,
+    };
+
     public static WebApplicationBuilder UseProposalsDefaults(this WebApplicationBuilder builder)
     {
+        // The same program runs as a Windows service or a systemd unit (Type=notify): each does nothing elsewhere.
+        builder.Services.AddWindowsService();
+        builder.Services.AddSystemd();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -152,6 +165,7 @@ internal static class ServiceRegistration
 
     public static WebApplication UseProposalsPipeline(this WebApplication app)
     {
+        app.UseProposalsProxy(app.Configuration);
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -7,7 +7,7 @@ namespace Proposals.Host.Startup;
 
 /// <summary>
 /// The first thing a starting host does: read every setting that can be wrong on its own (job schedules, the time
-/// zone, message templates, notification channels) and refuse to start with all the problems at once, naming the keys.
+/// zone, message templates, notification channels, proxies and HTTPS) and refuse to start with all the problems at once, naming the keys.
 /// Nothing has been touched by then, so nothing queued is lost.
 /// </summary>
 internal sealed class SettingsCheck(IServiceProvider services, IConfiguration configuration, ILogger<SettingsCheck> logger) : IHostedService
@@ -48,6 +48,7 @@ internal sealed class SettingsCheck(IServiceProvider services, IConfiguration co
         }
         problems.AddRange(MessageTemplates.Problems(configuration));
         problems.AddRange(OidcSignIn.Problems(configuration));
+        problems.AddRange(Http.ReverseProxy.Problems(configuration));
         return problems;
     }
 }

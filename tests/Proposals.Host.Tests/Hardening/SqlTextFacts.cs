@@ -25,6 +25,8 @@ public sealed partial class SqlTextFacts
         "party", "department", "owner", "actionParameter",
         "Latest(\"Adopt\", \"partly\")", "Latest(\"Reply\", \"category\")", "Latest(\"Evaluate\", \"rating\")",
         "(unreadOnly ? \"AND r.user_id IS NULL\" : \"\")",
+        // The DBA's migration script: the text of the shipped db/ scripts and their own resource names, quotes doubled.
+        "shippedScriptText", "quotedScriptName",
         "(scope.PartyId is null ? \"\" : \"AND p.party_id = @PartyId\")",
         "(scope.DepartmentId is null ? \"\" : \"WHERE x.OrganizationId = @DepartmentId\")",
         "(scope.DepartmentId is null ? \"\" : \"AND EXISTS (SELECT 1 FROM proposal_departments sd WHERE sd.proposal_id = p.id AND sd.organization_id = @DepartmentId)\")",

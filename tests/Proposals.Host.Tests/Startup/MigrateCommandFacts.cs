@@ -65,7 +65,7 @@ public sealed class MigrateCommandFacts : IDisposable
         var (exitCode, output, _) = Run(["migrate", "--check", .. Sqlite]);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("6 migration script(s) pending:", output, StringComparison.Ordinal);
+        Assert.Contains($"{DatabaseMigrator.ScriptNames(DatabaseProvider.Sqlite).Count} migration script(s) pending:", output, StringComparison.Ordinal);
         Assert.All(Names(6), name => Assert.Contains(name, output, StringComparison.Ordinal));
         Assert.False(File.Exists(DatabaseFile));
 
@@ -94,7 +94,7 @@ public sealed class MigrateCommandFacts : IDisposable
         var (exitCode, output, error) = Run(["migrate", "--script", script, .. Sqlite]);
 
         Assert.True(exitCode == 0, error);
-        Assert.Contains("Wrote 6 pending migration script(s)", output, StringComparison.Ordinal);
+        Assert.Contains($"Wrote {DatabaseMigrator.ScriptNames(DatabaseProvider.Sqlite).Count} pending migration script(s)", output, StringComparison.Ordinal);
         Assert.False(File.Exists(DatabaseFile));
         await using (var connection = new SqliteConnection($"Data Source={DatabaseFile}"))
         {
@@ -123,7 +123,10 @@ public sealed class MigrateCommandFacts : IDisposable
         var (exitCode, output, error) = Run(["--Database:MigrateOnStart", "false", "--urls", "http://127.0.0.1:0", .. Sqlite]);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("2 migration script(s) have not run (0005_add_statistics_indexes.sql, 0006_add_audit_event_hashes.sql)", output + error, StringComparison.Ordinal);
+        // The names as db/sqlite/ spells them: what follows the resource name's last dot but the extension's.
+        var behind = DatabaseMigrator.ScriptNames(DatabaseProvider.Sqlite).Skip(4).Select(name => name[(name.LastIndexOf('.', name.Length - 5) + 1)..]).ToList();
+        Assert.StartsWith("0005_add_statistics_indexes.sql", behind[0], StringComparison.Ordinal);
+        Assert.Contains($"{behind.Count} migration script(s) have not run ({string.Join(", ", behind)})", output + error, StringComparison.Ordinal);
         Assert.Equal(DatabaseMigrator.ScriptNames(DatabaseProvider.Sqlite).Skip(4), DatabaseMigrator.Pending(database).Scripts);
     }
 
