@@ -11,13 +11,14 @@ internal static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
+        // Read now, not when the answer starts: the dashboard moves its prefix from Path to PathBase while it answers.
+        var path = http.Request.Path;
         http.Response.OnStarting(() =>
         {
             var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";
-            var path = http.Request.Path;
             if (!path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/scalar") && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/api"))
             {
                 headers.ContentSecurityPolicy = PagePolicy;
