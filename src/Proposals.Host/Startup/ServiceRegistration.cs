@@ -36,7 +36,12 @@ internal static class ServiceRegistration
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            // No "Server: Kestrel": what runs here is nobody's business outside.
+            kestrel.AddServerHeader = false;
+        });
         return builder;
     }
 
