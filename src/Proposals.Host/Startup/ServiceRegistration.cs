@@ -161,6 +161,7 @@ internal static class ServiceRegistration
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseTextInputCheck();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
