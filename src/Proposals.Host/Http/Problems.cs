@@ -94,7 +94,7 @@ internal static class JsonBody
                 {
                     Status = StatusCodes.Status400BadRequest,
                     Title = "请求格式错误",
-                    Detail = $"请求体的字段类型不对：{(name.Length == 0 ? "" : name + "：")}{reason}",
+                    Detail = $"请求体的 JSON 字段类型不对：{(name.Length == 0 ? "" : name + "：")}{reason}",
                 }));
             }
         }
