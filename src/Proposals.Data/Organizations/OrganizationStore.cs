@@ -119,13 +119,28 @@ public sealed class OrganizationStore(Database database)
         }
     }
 
-    /// <summary>Renames an organisation, moves it under another parent, or (de)activates it; false when there is no such organisation.</summary>
-    public async Task<bool> UpdateAsync(long id, string name, long? parentId, bool active, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renames an organisation, moves it under another parent, or (de)activates it; false when there is no such organisation.
+    /// Deactivating revokes its users' tokens, so that reactivating it later does not bring old sessions back.
+    /// </summary>
+    public async Task<bool> UpdateAsync(long id, string name, long? parentId, bool active, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE organizations SET name = @name, parent_id = @parentId, active = @active WHERE id = @id",
-            new { id, name, parentId, active }, cancellationToken: cancellationToken)) > 0;
+        return await database.InTransactionAsync<bool>(async (connection, transaction) =>
+        {
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE organizations SET name = @name, parent_id = @parentId, active = @active WHERE id = @id",
+                new { id, name, parentId, active }, transaction, cancellationToken: cancellationToken));
+            if (changed > 0 && !active)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE access_tokens SET revoked_at = @now
+                    WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE organization_id = @id)
+                    """,
+                    new { id, now = now.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+            }
+            return (changed > 0, changed > 0);
+        }, cancellationToken);
     }
 
     /// <summary>Deletes an organisation nothing refers to (no user, item, step, topic, notification, event or child); one that is referenced stays and may be deactivated.</summary>

@@ -91,6 +91,17 @@ internal sealed class AccountImport(OrganizationStore organizations, UserStore u
         {
             return Problems.Validation("file", "文件是空的：第一行应为列名");
         }
+        foreach (var record in records)
+        {
+            for (var i = 0; i < record.Fields.Count; i++)
+            {
+                var column = i < records[0].Fields.Count ? records[0].Fields[i].Trim() : $"column {i + 1}";
+                if (TextInput.Problem(column, record.Fields[i]) is { } refused)
+                {
+                    return Problems.Validation(column, $"第 {record.Line} 行：{refused}");
+                }
+            }
+        }
         var problems = new List<ImportProblem>();
         var columns = Header(records[0], kind == "users" ? UserColumns : OrganizationColumns, kind == "users" ? ["username", "display_name", "organization", "roles"] : ["code", "name", "kind"], problems);
         var rows = records.Skip(1).ToList();

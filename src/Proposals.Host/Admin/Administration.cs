@@ -100,7 +100,7 @@ internal sealed class Administration(OrganizationStore organizations, UserStore 
         {
             return Problems.Validation(errors);
         }
-        await organizations.UpdateAsync(id, name.Trim(), request.ParentId ?? current.ParentId, request.Active ?? current.Active, cancellationToken);
+        await organizations.UpdateAsync(id, name.Trim(), request.ParentId ?? current.ParentId, request.Active ?? current.Active, time.GetUtcNow(), cancellationToken);
         return TypedResults.Ok(OrganizationsApi.View((await organizations.ListAsync(cancellationToken)).Single(o => o.Id == id)));
     }
 

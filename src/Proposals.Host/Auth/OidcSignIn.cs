@@ -88,7 +88,7 @@ internal static class OidcSignIn
         {
             return TypedResults.NotFound();
         }
-        return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) }, [SchemeName]);
+        return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = Http.LocalUrl.OrHome(returnUrl) }, [SchemeName]);
     }
 
     private static async Task StartSessionAsync(Microsoft.AspNetCore.Authentication.OpenIdConnect.TokenValidatedContext context, string usernameClaim)
@@ -104,11 +104,8 @@ internal static class OidcSignIn
         else
         {
             SessionCookieHandler.Start(context.Response, session.Token.Token, session.Token.ExpiresAt - time.GetUtcNow());
-            context.Response.Redirect(LocalOrHome(context.Properties?.RedirectUri));
+            context.Response.Redirect(Http.LocalUrl.OrHome(context.Properties?.RedirectUri));
         }
         context.HandleResponse();
     }
-
-    private static string LocalOrHome(string? url) =>
-        url is { Length: > 1 } && url[0] == '/' && url[1] != '/' && url[1] != '\\' ? url : "/";
 }

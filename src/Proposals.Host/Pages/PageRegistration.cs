@@ -41,7 +41,7 @@ internal static class PageRegistration
             var culture = to == Ui.English.Name ? Ui.English.Name : Ui.Chinese.Name;
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, Ui.CultureCookieValue(culture),
                 new CookieOptions { Path = "/", HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true });
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) ? url : "/");
+            return Results.LocalRedirect(Http.LocalUrl.OrHome(returnUrl));
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }

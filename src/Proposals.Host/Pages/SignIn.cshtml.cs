@@ -24,7 +24,7 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time, I
 
     public void OnGet(string? returnUrl, string? external)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Http.LocalUrl.OrHome(returnUrl);
         Error = external switch
         {
             "unknown" => ui.T("统一身份认证已通过，但该账号未在本系统登记或已停用；请联系系统管理员。", "The identity provider knows you, but this service has no active user of that name; ask the administrator."),
@@ -36,7 +36,7 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time, I
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl, CancellationToken cancellationToken)
     {
         Username = username;
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Http.LocalUrl.OrHome(returnUrl);
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password) || username.Length > MaxFieldLength || password.Length > MaxFieldLength)
         {
             Error = ui.T("请填写用户名和密码", "Enter your user name and password");
@@ -64,7 +64,7 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time, I
     public async Task<IActionResult> OnPostChangePasswordAsync(string? username, string? currentPassword, string? newPassword, string? repeatPassword, string? returnUrl, CancellationToken cancellationToken)
     {
         Username = username;
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Http.LocalUrl.OrHome(returnUrl);
         MustChangePassword = true;
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(currentPassword) || username.Length > MaxFieldLength || currentPassword.Length > MaxFieldLength)
         {
@@ -106,5 +106,4 @@ internal sealed class SignInModel(Sessions sessions, Ui ui, TimeProvider time, I
     }
 
     // Only addresses of this site: a sign-in link must not be able to send someone elsewhere.
-    private string LocalOrHome(string? returnUrl) => returnUrl is { Length: > 0 } url && Url.IsLocalUrl(url) ? url : "/";
 }

@@ -49,7 +49,12 @@ internal static class ServiceRegistration
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            // No "Server: Kestrel": what runs here is nobody's business outside.
+            kestrel.AddServerHeader = false;
+        });
         return builder;
     }
 
@@ -169,6 +174,7 @@ internal static class ServiceRegistration
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseTextInputCheck();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -112,7 +112,7 @@ public sealed class SqlServerSyntaxFacts
         await organizations.ListAsync(ct);
         await organizations.EnsureAsync("fgj", "发改局", OrganizationKind.Department, Now, ct);
         await organizations.DirectoryAsync(ct);
-        await organizations.UpdateAsync(11, "发展改革局", 10, active: true, ct);
+        await organizations.UpdateAsync(11, "发展改革局", 10, active: false, Now, ct);
         // The parent code is known and the new code free, so the insert is sent too.
         dialect.Answer = sql => sql.StartsWith("SELECT COUNT(*)", StringComparison.Ordinal) ? 0L : sql.StartsWith("SELECT id FROM organizations", StringComparison.Ordinal) ? 10L : null;
         await organizations.CreateAsync([new NewOrganization("jyj", "教育局", OrganizationKind.Department, "zfb")], Now, ct);

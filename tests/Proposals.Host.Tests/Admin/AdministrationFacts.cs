@@ -129,6 +129,24 @@ public abstract class AdministrationFacts(Func<TestDatabase> database) : ChainFa
     }
 
     [SkippableFact]
+    public async Task Deactivating_an_organisation_ends_its_users_sessions_for_good()
+    {
+        var lead = C.Lead;
+        var organization = lead.OrganizationId;
+        Assert.Equal(HttpStatusCode.OK, (await lead.GetAsync("/api/me")).StatusCode);
+
+        await ApiClient.Json(await C.Admin.PutAsync($"/api/admin/organizations/{organization}", new { active = false }), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await lead.GetAsync("/api/me")).StatusCode);
+
+        await ApiClient.Json(await C.Admin.PutAsync($"/api/admin/organizations/{organization}", new { active = true }), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await lead.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await C.Co1.GetAsync("/api/me")).StatusCode);
+
+        await lead.SignInAsync();
+        Assert.Equal(HttpStatusCode.OK, (await lead.GetAsync("/api/me")).StatusCode);
+    }
+
+    [SkippableFact]
     public async Task The_administrator_ends_a_lockout_before_its_time()
     {
         // Not the address the chain's users signed in from: that one is theirs, and is never locked out.
