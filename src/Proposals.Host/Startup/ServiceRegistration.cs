@@ -163,7 +163,14 @@ internal static class ServiceRegistration
     {
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, context, _) =>
+        {
+            // The document names the site as its users reach it, never the Host header a caller chose; without a
+            // configured public address it names none, and clients use the address they fetched it from.
+            var publicUrl = context.ApplicationServices.GetRequiredService<IConfiguration>()[Http.ReverseProxy.PublicUrlKey];
+            document.Servers = publicUrl is { Length: > 0 } ? [new Microsoft.OpenApi.OpenApiServer { Url = publicUrl.TrimEnd('/') }] : [];
+            return Task.CompletedTask;
+        }));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;
     }

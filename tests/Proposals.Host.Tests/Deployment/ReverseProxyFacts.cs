@@ -131,9 +131,14 @@ public sealed class ReverseProxyFacts : IAsyncLifetime
         Assert.DoesNotContain("; secure", Assert.Single(SetCookies(notSecure), c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal)), StringComparison.OrdinalIgnoreCase);
     }
 
+    // Each guess names another account, so that only the per-address limit can stop it (failures of one account from
+    // one address are slowed down on their own, after the second).
+    private static int _guesses;
+
     private static async Task<HttpStatusCode> GuessAsync(HttpClient client, string? forwardedFor)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/token") { Content = JsonContent.Create(new { username = "no.such.user", password = "guess" }) };
+        var username = $"no.such.user.{Interlocked.Increment(ref _guesses)}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/token") { Content = JsonContent.Create(new { username, password = "guess" }) };
         if (forwardedFor is not null)
         {
             request.Headers.Add("X-Forwarded-For", forwardedFor);

@@ -51,6 +51,25 @@ public sealed class EdgeFacts() : ChainFacts(TestDatabases.Sqlite)
     }
 
     [SkippableFact]
+    public async Task The_api_document_names_no_server_but_the_configured_public_address_whatever_the_host_header_says()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        request.Headers.Host = "evil.example";
+        var unconfigured = await C.Admin.Http.SendAsync(request);
+        var text = await unconfigured.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, unconfigured.StatusCode);
+        Assert.DoesNotContain("evil.example", text, StringComparison.Ordinal);
+        Assert.Null(JsonNode.Parse(text)!["servers"]);
+
+        using var configured = new ProposalsHost(Database, settings: new Dictionary<string, string?> { ["Proposals:PublicUrl"] = "https://proposals.example.gov.cn/" });
+        using var admin = await configured.SignInAsync("admin");
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        forged.Headers.Host = "evil.example";
+        var document = JsonNode.Parse(await (await admin.Http.SendAsync(forged)).Content.ReadAsStringAsync())!;
+        Assert.Equal(["https://proposals.example.gov.cn"], document["servers"]!.AsArray().Select(s => s!["url"]!.GetValue<string>()));
+    }
+
+    [SkippableFact]
     public async Task Readiness_tells_an_anonymous_caller_from_elsewhere_only_the_status()
     {
         using var anonymous = Host.CreateClient();

@@ -48,9 +48,13 @@ public abstract class BadInputFacts(Func<TestDatabase> database) : ChainFacts(da
     [SkippableFact]
     public async Task An_action_not_possible_in_the_current_state_is_a_422()
     {
-        var id = await C.DraftAsync();
-        var problem = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", 1, new { leadDepartmentId = C.Org("fgj") }), HttpStatusCode.UnprocessableEntity);
+        // Adopted already: the government sees the item, but adopting it again is not on offer in implementation.
+        var id = await C.AdoptedAsync();
+        var version = Chain.Version(await C.Government.ProposalAsync(id));
+        var before = Host.RowCounts();
+        var problem = await ApiClient.Json(await C.Government.ActOnVersionAsync(id, "adopt", version, new { leadDepartmentId = C.Org("fgj") }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("adopt", problem["detail"]!.GetValue<string>());
+        Assert.Equal(before, Host.RowCounts());
     }
 
     [SkippableFact]
