@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Proposals.Data;
@@ -193,16 +192,7 @@ public sealed class BackupFacts : IDisposable
 
     private static (int ExitCode, string Text) Run(string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Path.GetTempPath() };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Proposals.Host.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "the program did not stop");
-        return (process.ExitCode, error.Result + output.Result);
+        var exit = HostProgram.Run(args);
+        return (exit.Code, exit.Text);
     }
 }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Proposals.Data;
 using Proposals.Data.Migrations;
+using Proposals.Host.Tests.Infrastructure;
 
 namespace Proposals.Host.Tests.Startup;
 
@@ -25,22 +25,8 @@ public sealed class MigrateCommandFacts : IDisposable
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Proposals.Host.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "the program did not stop");
-        return (process.ExitCode, output.Result, error.Result);
+        var exit = HostProgram.Run(args);
+        return (exit.Code, exit.Output, exit.Error);
     }
 
     private static string[] Names(int count) =>

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Proposals.Host.Tests.Infrastructure;
 
 namespace Proposals.Host.Tests.Startup;
 
@@ -7,22 +7,8 @@ public sealed class StartupRefusalFacts
 {
     private static (int ExitCode, string Error) Run(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Proposals.Host.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "the program did not stop");
-        return (process.ExitCode, error.Result + output.Result);
+        var exit = HostProgram.Run(args);
+        return (exit.Code, exit.Text);
     }
 
     [Fact]
