@@ -32,7 +32,8 @@ public sealed record Viewer(long UserId, long OrganizationId, OrganizationKind O
     /// <summary>The WHERE condition that keeps a query on proposals aliased <c>p</c> to what the viewer may see; it reads <c>@ViewerOrganizationId</c>.</summary>
     internal string ProposalFilter => Scope switch
     {
-        VisibilityScope.Party => "p.party_id = @ViewerOrganizationId",
+        // A party sees its own items and those it was invited to co-sign, until it declines.
+        VisibilityScope.Party => "(p.party_id = @ViewerOrganizationId OR EXISTS (SELECT 1 FROM proposal_cosigners vc WHERE vc.proposal_id = p.id AND vc.organization_id = @ViewerOrganizationId AND vc.status IN ('invited', 'accepted')))",
         // Only a current assignment: a department that returned an item, or was taken off it, no longer sees it.
         VisibilityScope.Department => "EXISTS (SELECT 1 FROM proposal_departments vd WHERE vd.proposal_id = p.id AND vd.organization_id = @ViewerOrganizationId AND vd.ended_at IS NULL)",
         // Until it first leaves its party's hands (shared_at), an item is the party's alone: every other caller,

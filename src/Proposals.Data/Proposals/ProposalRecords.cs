@@ -15,6 +15,9 @@ public sealed record ProposalRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
+/// <summary>One saved text of a proposal: its number, what it said and who saved it when; <paramref name="AuditSequence"/> is its history event.</summary>
+public sealed record RevisionRecord(int Number, string Title, string Summary, string Body, long? TopicId, long ActorUserId, string ActorName, DateTimeOffset At, int AuditSequence);
+
 /// <summary>An open task as lists show it.</summary>
 public sealed record TaskView(long Id, long ProposalId, string TaskId, string Name, long OrganizationId, IReadOnlyList<string> Roles, int Round, DateTimeOffset OpenedAt, DateOnly? DueDate, DateTimeOffset? DueAt);
 

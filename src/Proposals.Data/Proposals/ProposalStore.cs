@@ -39,6 +39,32 @@ public sealed class ProposalStore(Database database)
         public DateTime CreatedAt { get; init; }
         public DateTime UpdatedAt { get; init; }
         public DateOnly? NextDueDate { get; init; }
+        public int Revision { get; init; } = 1;
+    }
+
+    private sealed class CosignerRow
+    {
+        public long OrganizationId { get; init; }
+        public string Status { get; init; } = "";
+        public DateTime InvitedAt { get; init; }
+        public DateTime? AnsweredAt { get; init; }
+        public int? EvaluatedRound { get; init; }
+        public string? Rating { get; init; }
+    }
+
+    private sealed class RevisionRow
+    {
+        public int Number { get; init; }
+        public string Title { get; init; } = "";
+        public string Summary { get; init; } = "";
+        public string Body { get; init; } = "";
+        public long? TopicId { get; init; }
+        public long ActorUserId { get; init; }
+        public string ActorName { get; init; } = "";
+        public DateTime At { get; init; }
+        public int AuditSequence { get; init; }
+
+        public RevisionRecord ToRecord() => new(Number, Title, Summary, Body, TopicId, ActorUserId, ActorName, DateValues.Load(At), AuditSequence);
     }
 
     private sealed class AssignmentRow
@@ -96,7 +122,8 @@ public sealed class ProposalStore(Database database)
                p.is_open AS IsOpen, p.version AS Version, p.party_id AS PartyId, p.topic_id AS TopicId, p.topic_deadline AS TopicDeadline,
                p.year AS Year, p.title AS Title, p.summary AS Summary, p.body AS Body, p.round AS Round, p.key_supervision AS KeySupervision,
                p.item_due_date AS ItemDueDate, p.extension_due_date AS ExtensionDueDate, p.extension_reason AS ExtensionReason,
-               p.extension_requested_at AS ExtensionRequestedAt, p.created_by AS CreatedBy, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt
+               p.extension_requested_at AS ExtensionRequestedAt, p.created_by AS CreatedBy, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
+               p.revision AS Revision
         FROM proposals p
         """;
 
@@ -136,6 +163,12 @@ public sealed class ProposalStore(Database database)
             """, new { row.Id }, transaction, cancellationToken: cancellationToken));
         var tasks = await connection.QueryAsync<TaskRow>(new CommandDefinition(
             $"{SelectTasks} WHERE t.proposal_id = @Id AND t.closed_at IS NULL ORDER BY t.id", new { row.Id }, transaction, cancellationToken: cancellationToken));
+        var cosigners = await connection.QueryAsync<CosignerRow>(new CommandDefinition(
+            """
+            SELECT organization_id AS OrganizationId, status AS Status, invited_at AS InvitedAt, answered_at AS AnsweredAt,
+                   evaluated_round AS EvaluatedRound, rating AS Rating
+            FROM proposal_cosigners WHERE proposal_id = @Id ORDER BY invited_at, organization_id
+            """, new { row.Id }, transaction, cancellationToken: cancellationToken));
         var instance = new ProposalInstance
         {
             Id = row.Id,
@@ -147,6 +180,9 @@ public sealed class ProposalStore(Database database)
             TopicId = row.TopicId,
             TopicDeadline = row.TopicDeadline,
             Title = row.Title,
+            Summary = row.Summary,
+            Body = row.Body,
+            Revision = row.Revision,
             Round = row.Round,
             KeySupervision = row.KeySupervision,
             ItemDueDate = row.ItemDueDate,
@@ -156,6 +192,8 @@ public sealed class ProposalStore(Database database)
             Assignments = assignments.Select(a => new Assignment(a.OrganizationId, a.IsLead, DateValues.Load(a.AssignedAt),
                 DateValues.Load(a.SignedAt), DateValues.Load(a.OpinionAt), DateValues.Load(a.EndedAt), a.EndReason)).ToList(),
             OpenTasks = tasks.Select(t => new OpenTask(t.Id, t.TaskId, t.OrganizationId, t.DueDate, DateValues.Load(t.OpenedAt))).ToList(),
+            Cosigners = cosigners.Select(c => new Cosigner(c.OrganizationId, c.Status, DateValues.Load(c.InvitedAt), DateValues.Load(c.AnsweredAt),
+                c.EvaluatedRound, c.Rating)).ToList(),
         };
         return new ProposalRecord(instance, row.Stage, row.IsOpen, row.Year, row.Summary, row.Body, row.CreatedBy, DateValues.Load(row.CreatedAt), DateValues.Load(row.UpdatedAt));
     }
@@ -179,6 +217,7 @@ public sealed class ProposalStore(Database database)
                     item.TopicDeadline, Year = year, item.Title, Summary = summary, Body = body, item.Round, item.KeySupervision, item.ItemDueDate,
                     CreatedBy = start.Audit.ActorUserId, Now = now.UtcDateTime, SharedAt = SharedAt(definition, item.State, now),
                 }, transaction, cancellationToken: cancellationToken));
+            await WriteRevisionAsync(connection, transaction, id, start, now, cancellationToken);
             await WriteEffectsAsync(connection, transaction, id, start, now, cancellationToken);
             if (idempotency is not null)
             {
@@ -224,6 +263,22 @@ public sealed class ProposalStore(Database database)
             {
                 await WriteAssignmentsAsync(connection, transaction, before.Id, item.Assignments, cancellationToken);
             }
+            if (!before.Cosigners.SequenceEqual(item.Cosigners))
+            {
+                await WriteCosignersAsync(connection, transaction, before.Id, item.Cosigners, cancellationToken);
+            }
+            if (item.Revision != before.Revision)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE proposals
+                    SET title = @Title, summary = @Summary, body = @Body, revision = @Revision, topic_id = @TopicId, topic_deadline = @TopicDeadline,
+                        year = COALESCE((SELECT t.year FROM topics t WHERE t.id = @TopicId), year)
+                    WHERE id = @Id
+                    """,
+                    new { item.Title, item.Summary, item.Body, item.Revision, item.TopicId, item.TopicDeadline, before.Id }, transaction, cancellationToken: cancellationToken));
+                await WriteRevisionAsync(connection, transaction, before.Id, transition, now, cancellationToken);
+            }
             await WriteEffectsAsync(connection, transaction, before.Id, transition, now, cancellationToken);
             if (idempotency is not null)
             {
@@ -263,6 +318,56 @@ public sealed class ProposalStore(Database database)
                     OpinionAt = DateValues.Store(a.OpinionAt), EndedAt = DateValues.Store(a.EndedAt), a.EndReason, seq,
                 }, transaction, cancellationToken: cancellationToken));
         }
+    }
+
+    // The revision's event is the transition's own: its sequence is the item's new version.
+    private static Task<int> WriteRevisionAsync(DbConnection connection, DbTransaction transaction, long proposalId, Transition transition, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var item = transition.After;
+        return connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO proposal_revisions (proposal_id, number, title, summary, body, topic_id, actor_user_id, actor_name, at, audit_sequence)
+            VALUES (@proposalId, @Revision, @Title, @Summary, @Body, @TopicId, @ActorUserId, @ActorName, @At, @Sequence)
+            """,
+            new
+            {
+                proposalId, item.Revision, item.Title, item.Summary, item.Body, item.TopicId, transition.Audit.ActorUserId, transition.Audit.ActorName,
+                At = AuditChain.StoredInstant(now), Sequence = item.Version,
+            }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private static async Task WriteCosignersAsync(DbConnection connection, DbTransaction transaction, long proposalId, IReadOnlyList<Cosigner> cosigners, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM proposal_cosigners WHERE proposal_id = @proposalId", new { proposalId }, transaction, cancellationToken: cancellationToken));
+        foreach (var c in cosigners)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO proposal_cosigners (proposal_id, organization_id, status, invited_at, answered_at, evaluated_round, rating)
+                VALUES (@proposalId, @OrganizationId, @Status, @InvitedAt, @AnsweredAt, @EvaluatedRound, @Rating)
+                """,
+                new
+                {
+                    proposalId, c.OrganizationId, c.Status, InvitedAt = DateValues.Store(c.InvitedAt), AnsweredAt = DateValues.Store(c.AnsweredAt),
+                    c.EvaluatedRound, c.Rating,
+                }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>The numbered revisions of a proposal's text the viewer may see, oldest first; none when the item is not theirs.</summary>
+    public async Task<IReadOnlyList<RevisionRecord>> RevisionsAsync(long proposalId, Viewer viewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RevisionRow>(new CommandDefinition(
+            $"""
+            SELECT r.number AS Number, r.title AS Title, r.summary AS Summary, r.body AS Body, r.topic_id AS TopicId, r.actor_user_id AS ActorUserId,
+                   r.actor_name AS ActorName, r.at AS At, r.audit_sequence AS AuditSequence
+            FROM proposal_revisions r JOIN proposals p ON p.id = r.proposal_id
+            WHERE r.proposal_id = @proposalId AND {viewer.ProposalFilter}
+            ORDER BY r.number
+            """, new { proposalId, ViewerOrganizationId = viewer.OrganizationId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRecord()).ToList();
     }
 
     private async Task WriteEffectsAsync(DbConnection connection, DbTransaction transaction, long proposalId, Transition transition, DateTimeOffset now, CancellationToken cancellationToken)
@@ -408,7 +513,11 @@ public sealed class ProposalStore(Database database)
         }
         if (query.OrganizationId is not null)
         {
-            where.Add("(p.party_id = @OrganizationId OR EXISTS (SELECT 1 FROM proposal_departments od WHERE od.proposal_id = p.id AND od.organization_id = @OrganizationId AND od.ended_at IS NULL))");
+            where.Add("""
+                (p.party_id = @OrganizationId
+                 OR EXISTS (SELECT 1 FROM proposal_departments od WHERE od.proposal_id = p.id AND od.organization_id = @OrganizationId AND od.ended_at IS NULL)
+                 OR EXISTS (SELECT 1 FROM proposal_cosigners oc WHERE oc.proposal_id = p.id AND oc.organization_id = @OrganizationId AND oc.status = 'accepted'))
+                """);
         }
         if (query.Overdue is { } overdue)
         {

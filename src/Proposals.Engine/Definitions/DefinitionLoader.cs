@@ -248,6 +248,18 @@ internal static class DefinitionValidator
             add($"{path}.id", "an action id must be lower-case letters, digits and hyphens");
         }
         CheckRoles(action.Roles, $"{path}.roles", add, allowEmpty: false);
+        foreach (var (state, roles) in action.RolesIn ?? new Dictionary<string, IReadOnlyList<string>>())
+        {
+            if (!action.From.Contains(state))
+            {
+                add($"{path}.rolesIn.{state}", $"'{state}' is not one of the states the action starts from");
+            }
+            CheckRoles(roles, $"{path}.rolesIn.{state}", add, allowEmpty: false);
+            foreach (var role in roles.Where(r => !action.Roles.Contains(r)))
+            {
+                add($"{path}.rolesIn.{state}", $"'{role}' is not one of the action's roles; rolesIn can only narrow them");
+            }
+        }
         if (!Scopes.All.Contains(action.Scope))
         {
             add($"{path}.scope", $"unknown scope '{action.Scope}'; expected one of {string.Join(", ", Scopes.All)}");

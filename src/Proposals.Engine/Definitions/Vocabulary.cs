@@ -25,10 +25,12 @@ public static class Scopes
     public const string AssignedDepartment = "assigned-department";
     public const string LeadDepartment = "lead-department";
     public const string CoDepartment = "co-department";
+    public const string InvitedParty = "invited-party";
+    public const string CosigningParty = "cosigning-party";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        Any, OwnParty, AssignedDepartment, LeadDepartment, CoDepartment,
+        Any, OwnParty, AssignedDepartment, LeadDepartment, CoDepartment, InvitedParty, CosigningParty,
     };
 }
 
@@ -79,10 +81,11 @@ public static class Recipients
     public const string LeadDepartment = "lead-department";
     public const string AssignedDepartments = "assigned-departments";
     public const string TaskAssignees = "task-assignees";
+    public const string InvitedParties = "invited-parties";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        Assignee, PartyAdmin, PartyMember, Committee, Government, Supervisor, LeadDepartment, AssignedDepartments, TaskAssignees,
+        Assignee, PartyAdmin, PartyMember, Committee, Government, Supervisor, LeadDepartment, AssignedDepartments, TaskAssignees, InvitedParties,
     };
 }
 
@@ -98,11 +101,13 @@ public static class Guards
     public const string NoExtensionPending = "no-extension-pending";
     public const string KeyFlagged = "key-flagged";
     public const string NotKeyFlagged = "not-key-flagged";
+    public const string NoOpenInvitation = "no-open-invitation";
+    public const string ActorNotEvaluatedAsCosigner = "actor-not-evaluated-as-cosigner";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         ActorNotSigned, ActorSigned, ActorOpinionNotGiven, AllSigned, AllOpinionsGiven,
-        ExtensionPending, NoExtensionPending, KeyFlagged, NotKeyFlagged,
+        ExtensionPending, NoExtensionPending, KeyFlagged, NotKeyFlagged, NoOpenInvitation, ActorNotEvaluatedAsCosigner,
     };
 }
 
@@ -119,11 +124,16 @@ public static class Effects
     public const string FlagKey = "flag-key";
     public const string UnflagKey = "unflag-key";
     public const string NextRound = "next-round";
+    public const string Revise = "revise";
+    public const string InviteCosigner = "invite-cosigner";
+    public const string AcceptCosign = "accept-cosign";
+    public const string DeclineCosign = "decline-cosign";
+    public const string EvaluateAsCosigner = "evaluate-as-cosigner";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         AssignDepartments, Sign, ReturnAssignment, RecordOpinion, RequestExtension, GrantExtension,
-        RefuseExtension, FlagKey, UnflagKey, NextRound,
+        RefuseExtension, FlagKey, UnflagKey, NextRound, Revise, InviteCosigner, AcceptCosign, DeclineCosign, EvaluateAsCosigner,
     };
 }
 

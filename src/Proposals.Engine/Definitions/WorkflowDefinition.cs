@@ -160,6 +160,10 @@ public sealed record ActionDefinition
     public bool FromAnyOpenState { get; init; }
     public string? To { get; init; }
     public required IReadOnlyList<string> Roles { get; init; }
+
+    /// <summary>Narrower roles in some of the action's states (a member revises a draft; only the admin revises under review).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? RolesIn { get; init; }
+
     public string Scope { get; init; } = Scopes.Any;
     public IReadOnlyDictionary<string, FieldDefinition> Data { get; init; } = new Dictionary<string, FieldDefinition>();
     public IReadOnlyList<string> Guards { get; init; } = [];
@@ -167,6 +171,9 @@ public sealed record ActionDefinition
     public ItemDeadlineRule? ItemDeadline { get; init; }
     public IReadOnlyList<BranchDefinition> Branches { get; init; } = [];
     public IReadOnlyList<string> Notify { get; init; } = [];
+
+    /// <summary>The roles that may take the action in a state.</summary>
+    public IReadOnlyList<string> RolesInState(string state) => RolesIn is not null && RolesIn.TryGetValue(state, out var narrower) ? narrower : Roles;
 }
 
 /// <summary>A field of an action's data and what makes it valid.</summary>

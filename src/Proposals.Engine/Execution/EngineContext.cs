@@ -21,6 +21,13 @@ public sealed class EngineContext
     public IReadOnlyDictionary<long, OrganizationInfo> Organizations { get; }
     public string DefaultTimeZone { get; }
 
+    /// <summary>The topics an action's data names, read by the host beforehand; empty unless an action moves a draft onto a topic.</summary>
+    public IReadOnlyDictionary<long, TopicInfo> Topics { get; private init; } = new Dictionary<long, TopicInfo>();
+
+    /// <summary>The same moment and directories, knowing these topics as well.</summary>
+    public EngineContext WithTopics(IEnumerable<TopicInfo> topics) =>
+        new(Now, Calendar, Organizations, DefaultTimeZone) { Topics = topics.ToDictionary(t => t.Id) };
+
     /// <summary>The clock deadlines of this organisation are counted on.</summary>
     public DeadlineClock ClockFor(long? organizationId)
     {

@@ -39,6 +39,31 @@ public sealed record Assignment(
 /// <summary>An extension the lead department asked for and the government has not yet answered.</summary>
 public sealed record ExtensionRequest(DateOnly NewDueDate, string Reason, DateTimeOffset RequestedAt);
 
+/// <summary>Where a party stands on another party's proposal it was invited to co-sign (联名).</summary>
+public static class CosignStatus
+{
+    public const string Invited = "invited";
+    public const string Accepted = "accepted";
+    public const string Declined = "declined";
+}
+
+/// <summary>A party invited to co-sign, with its answer and, once it has rated a reply, the round it rated.</summary>
+public sealed record Cosigner(
+    long OrganizationId,
+    string Status,
+    DateTimeOffset InvitedAt,
+    DateTimeOffset? AnsweredAt = null,
+    int? EvaluatedRound = null,
+    string? Rating = null)
+{
+    public bool IsOpen => Status == CosignStatus.Invited;
+
+    public bool IsAccepted => Status == CosignStatus.Accepted;
+}
+
+/// <summary>A topic as a revision that moves a draft onto it needs it: whose it is, whether it is still open, its deadline.</summary>
+public sealed record TopicInfo(long Id, string Title, int Year, DateOnly ResearchDeadline, bool Closed, IReadOnlyList<long> PartyIds);
+
 /// <summary>A task that is open now, as stored.</summary>
 public sealed record OpenTask(long Id, string TaskId, long OrganizationId, DateOnly? DueDate, DateTimeOffset OpenedAt);
 
@@ -54,16 +79,29 @@ public sealed record ProposalInstance
     public long? TopicId { get; init; }
     public DateOnly? TopicDeadline { get; init; }
     public required string Title { get; init; }
+    public string Summary { get; init; } = "";
+    public string Body { get; init; } = "";
+
+    /// <summary>The number of the text's current revision; the first text is revision 1.</summary>
+    public int Revision { get; init; } = 1;
+
     public int Round { get; init; } = 1;
     public bool KeySupervision { get; init; }
     public DateOnly? ItemDueDate { get; init; }
     public ExtensionRequest? PendingExtension { get; init; }
     public IReadOnlyList<Assignment> Assignments { get; init; } = [];
     public IReadOnlyList<OpenTask> OpenTasks { get; init; } = [];
+    public IReadOnlyList<Cosigner> Cosigners { get; init; } = [];
 
     public IEnumerable<Assignment> ActiveAssignments => Assignments.Where(a => a.IsActive);
 
     public Assignment? Lead => Assignments.FirstOrDefault(a => a.IsActive && a.IsLead);
+
+    /// <summary>The party's invitation to co-sign, whatever its answer, or null.</summary>
+    public Cosigner? CosignerOf(long organizationId) => Cosigners.FirstOrDefault(c => c.OrganizationId == organizationId);
+
+    /// <summary>The parties whose item it is: the proposing party and those that accepted to co-sign.</summary>
+    public IEnumerable<long> Parties => Cosigners.Where(c => c.IsAccepted).Select(c => c.OrganizationId).Prepend(PartyId);
 
     /// <summary>The active assignment of an organisation, or null.</summary>
     public Assignment? ActiveAssignmentOf(long organizationId) =>

@@ -49,6 +49,8 @@ public static class WorkflowEngine
             TopicId = draft.TopicId,
             TopicDeadline = draft.TopicDeadline,
             Title = draft.Title!.Trim(),
+            Summary = draft.Summary?.Trim() ?? "",
+            Body = draft.Body?.Trim() ?? "",
         };
         var data = new JsonObject { ["title"] = before.Title };
         if (draft.TopicId is { } topicId)
@@ -137,9 +139,10 @@ public static class WorkflowEngine
 
     private static Refusal? CheckPermission(ActionDefinition action, ProposalInstance instance, Actor actor, EngineContext context)
     {
-        if (!actor.HasAnyRole(action.Roles))
+        var roles = action.RolesInState(instance.State);
+        if (!actor.HasAnyRole(roles))
         {
-            return Refusal.Forbidden($"“{action.Name}”只能由以下角色执行：{string.Join("、", action.Roles)}");
+            return Refusal.Forbidden($"“{action.Name}”只能由以下角色执行：{string.Join("、", roles)}");
         }
         var assignment = instance.ActiveAssignmentOf(actor.OrganizationId);
         return action.Scope switch
@@ -152,6 +155,10 @@ public static class WorkflowEngine
                 Refusal.Forbidden($"只有主办单位可以“{action.Name}”"),
             Scopes.CoDepartment when assignment is not { IsLead: false } =>
                 Refusal.Forbidden($"只有协办单位可以“{action.Name}”"),
+            Scopes.InvitedParty when instance.CosignerOf(actor.OrganizationId) is not { IsOpen: true } =>
+                Refusal.Forbidden($"本党派没有待答复的联名邀请，不能“{action.Name}”"),
+            Scopes.CosigningParty when instance.CosignerOf(actor.OrganizationId) is not { IsAccepted: true } =>
+                Refusal.Forbidden($"只有联名党派可以“{action.Name}”"),
             _ => null,
         };
     }
@@ -173,6 +180,10 @@ public static class WorkflowEngine
                 Guards.NoExtensionPending when instance.PendingExtension is not null => "已有一项延期申请等待审批",
                 Guards.KeyFlagged when !instance.KeySupervision => "此件不是重点督办件",
                 Guards.NotKeyFlagged when instance.KeySupervision => "此件已是重点督办件",
+                Guards.NoOpenInvitation when instance.Cosigners.Any(c => c.IsOpen) =>
+                    $"{string.Join("、", instance.Cosigners.Where(c => c.IsOpen).Select(c => context.NameOf(c.OrganizationId)))}尚未答复联名邀请",
+                Guards.ActorNotEvaluatedAsCosigner when instance.CosignerOf(actor.OrganizationId)?.EvaluatedRound == instance.Round =>
+                    "本党派已评价本轮办理结果",
                 _ => null,
             };
             if (problem is not null)
@@ -239,9 +250,85 @@ public static class WorkflowEngine
                     return item with { KeySupervision = false };
                 case Effects.NextRound:
                     return item with { Round = item.Round + 1 };
+                case Effects.Revise:
+                    return Revise(item, data, errors);
+                case Effects.InviteCosigner:
+                    return Invite(item, data["partyId"]!.GetValue<long>(), errors);
+                case Effects.AcceptCosign:
+                    return ReplaceOwnCosign(item, c => c with { Status = CosignStatus.Accepted, AnsweredAt = now });
+                case Effects.DeclineCosign:
+                    return ReplaceOwnCosign(item, c => c with { Status = CosignStatus.Declined, AnsweredAt = now });
+                case Effects.EvaluateAsCosigner:
+                    return ReplaceOwnCosign(item, c => c with { EvaluatedRound = item.Round, Rating = data["rating"]?.GetValue<string>() });
                 default:
                     throw new InvalidOperationException($"Effect '{effect}' passed validation but has no implementation.");
             }
+        }
+
+        // A revision changes only what it names; the number it gets is written into its event, so the history says which text was read.
+        private ProposalInstance Revise(ProposalInstance item, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            var revised = item with
+            {
+                Title = data["title"]?.GetValue<string>() ?? item.Title,
+                Summary = data["summary"]?.GetValue<string>() ?? item.Summary,
+                Body = data["body"]?.GetValue<string>() ?? item.Body,
+            };
+            if (data["topicId"] is JsonNode topicNode)
+            {
+                var topicId = topicNode.GetValue<int>();
+                if (!context.Topics.TryGetValue(topicId, out var topic))
+                {
+                    ActionData.AddError(errors, "data.topicId", $"课题 {topicId} 不存在");
+                }
+                else if (!topic.PartyIds.Contains(item.PartyId))
+                {
+                    ActionData.AddError(errors, "data.topicId", $"{context.NameOf(item.PartyId)}没有认领或被指定课题“{topic.Title}”");
+                }
+                else if (topic.Closed && topic.Id != item.TopicId)
+                {
+                    ActionData.AddError(errors, "data.topicId", $"课题“{topic.Title}”已关闭");
+                }
+                else
+                {
+                    revised = revised with { TopicId = topic.Id, TopicDeadline = topic.ResearchDeadline };
+                }
+            }
+            if (revised.Title == item.Title && revised.Summary == item.Summary && revised.Body == item.Body && revised.TopicId == item.TopicId)
+            {
+                ActionData.AddError(errors, "data", "没有修改：请至少改动标题、摘要、正文或课题之一");
+                return item;
+            }
+            revised = revised with { Revision = item.Revision + 1 };
+            data["revision"] = revised.Revision;
+            return revised;
+        }
+
+        private ProposalInstance Invite(ProposalInstance item, long partyId, Dictionary<string, List<string>> errors)
+        {
+            if (partyId == item.PartyId)
+            {
+                ActionData.AddError(errors, "data.partyId", "不能邀请本党派联名");
+                return item;
+            }
+            switch (item.CosignerOf(partyId)?.Status)
+            {
+                case CosignStatus.Invited:
+                    ActionData.AddError(errors, "data.partyId", $"已邀请{context.NameOf(partyId)}联名，尚待答复");
+                    return item;
+                case CosignStatus.Accepted:
+                    ActionData.AddError(errors, "data.partyId", $"{context.NameOf(partyId)}已是联名党派");
+                    return item;
+            }
+            // A party that declined may be asked again; its earlier answer stays in the history.
+            var others = item.Cosigners.Where(c => c.OrganizationId != partyId);
+            return item with { Cosigners = others.Append(new Cosigner(partyId, CosignStatus.Invited, context.Now)).ToList() };
+        }
+
+        private ProposalInstance ReplaceOwnCosign(ProposalInstance item, Func<Cosigner, Cosigner> change)
+        {
+            var own = item.CosignerOf(actor.OrganizationId) ?? throw new InvalidOperationException("The scope check let a party without an invitation through.");
+            return item with { Cosigners = item.Cosigners.Select(c => ReferenceEquals(c, own) ? change(c) : c).ToList() };
         }
 
         private ProposalInstance ReplaceOwn(ProposalInstance item, Func<Assignment, Assignment> change)
@@ -411,8 +498,17 @@ public static class WorkflowEngine
 
         // While an item is still in its party's hands nobody else may read of it, so a notice the definition addresses to
         // others (the committee on an overdue draft, say) goes to the party's own people only.
-        private List<Recipient> Audience(List<Recipient> recipients, ProposalInstance item) =>
-            definition.PartyOnlyStates().Contains(item.State) ? recipients.Where(r => r.OrganizationId == item.PartyId).ToList() : recipients;
+        // Invited and co-signing parties are let in: they were asked to read the draft.
+        private List<Recipient> Audience(List<Recipient> recipients, ProposalInstance item)
+        {
+            var partyOnly = definition.PartyOnlyStates();
+            if (!partyOnly.Contains(before.State) || !partyOnly.Contains(item.State))
+            {
+                return recipients;
+            }
+            var parties = item.Cosigners.Where(c => c.Status != CosignStatus.Declined).Select(c => c.OrganizationId).Append(item.PartyId).ToHashSet();
+            return recipients.Where(r => r.OrganizationId is { } org && parties.Contains(org)).ToList();
+        }
 
         public static List<Recipient> Resolve(IEnumerable<string> names, TaskDefinition? task, long? taskOrganization, ProposalInstance item, IEnumerable<(long OrganizationId, IReadOnlyList<string> Roles)> taskAssignees)
         {
@@ -443,7 +539,16 @@ public static class WorkflowEngine
                         AddOrg(org, task.Roles);
                         break;
                     case Recipients.PartyAdmin:
-                        Add(new Recipient(item.PartyId, null, Roles.PartyAdmin));
+                        foreach (var party in item.Parties)
+                        {
+                            Add(new Recipient(party, null, Roles.PartyAdmin));
+                        }
+                        break;
+                    case Recipients.InvitedParties:
+                        foreach (var invited in item.Cosigners.Where(c => c.IsOpen))
+                        {
+                            Add(new Recipient(invited.OrganizationId, null, Roles.PartyAdmin));
+                        }
                         break;
                     case Recipients.PartyMember:
                         Add(new Recipient(item.PartyId, null, Roles.PartyMember));

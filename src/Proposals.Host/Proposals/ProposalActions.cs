@@ -147,6 +147,7 @@ internal sealed class ProposalActions(
         {
             return await ConflictAsync(caller, id, version, cancellationToken);
         }
+        context = await WithNamedTopicAsync(context, request.Data, cancellationToken);
         var outcome = WorkflowEngine.Apply(definition, record.Instance, caller.Actor, actionId, request.Data, request.Comment, context);
         if (outcome.Refusal is { } refusal)
         {
@@ -178,6 +179,24 @@ internal sealed class ProposalActions(
             await proposals.RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
         }
         return TypedResults.Ok(view);
+    }
+
+    // A revision may move a draft onto another topic; the engine judges the topic, so it is read for it first.
+    private async Task<EngineContext> WithNamedTopicAsync(EngineContext context, JsonObject? data, CancellationToken cancellationToken)
+    {
+        if (data?["topicId"] is not JsonValue value || !value.TryGetValue<long>(out var topicId) || await topics.FindAsync(topicId, cancellationToken) is not { } topic)
+        {
+            return context;
+        }
+        return context.WithTopics([new TopicInfo(topic.Id, topic.Title, topic.Year, topic.ResearchDeadline, topic.State == "closed",
+            topic.Parties.Select(p => p.OrganizationId).ToList())]);
+    }
+
+    /// <summary>The numbered revisions of an item's text, oldest first; null when the caller may not see the item.</summary>
+    public async Task<IReadOnlyList<RevisionView>?> RevisionsAsync(Caller caller, long id, CancellationToken cancellationToken)
+    {
+        var revisions = await proposals.RevisionsAsync(id, caller.Viewer, cancellationToken);
+        return revisions.Count == 0 ? null : revisions.Select(ProposalViews.Revision).ToList();
     }
 
     /// <summary>

@@ -22,7 +22,13 @@ internal sealed record ProposalView(
     long Id, string Title, string Summary, string Body, WorkflowRef Workflow, string State, string StateName, string Stage, string StageName,
     bool IsOpen, int Version, int Round, bool KeySupervision, OrganizationRef Party, long? TopicId, int Year, DateOnly? ItemDueDate,
     ExtensionView? PendingExtension, IReadOnlyList<DepartmentView> Departments, IReadOnlyList<TaskDeadlineView> OpenTasks,
-    IReadOnlyList<ActionView> AllowedActions, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    IReadOnlyList<ActionView> AllowedActions, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Revision, IReadOnlyList<CosignerView> Cosigners);
+
+/// <summary>A party invited to co-sign: <c>invited</c>, <c>accepted</c> or <c>declined</c>, since <paramref name="At"/>.</summary>
+internal sealed record CosignerView(OrganizationRef Organization, string Status, DateTimeOffset At, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt, string? Rating, int? EvaluatedRound);
+
+/// <summary>One numbered text of a proposal.</summary>
+internal sealed record RevisionView(int Number, DateTimeOffset At, ActorView Actor, string Title, string Summary, string Body, long? TopicId, long HistorySequence);
 
 internal sealed record ProposalListView(
     long Id, string Title, string State, string StateName, string Stage, bool IsOpen, OrganizationRef Party, long? TopicId, int Year,
@@ -53,8 +59,13 @@ internal static class ProposalViews
             item.Assignments.Select(a => new DepartmentView(Organization(context, a.OrganizationId), a.IsLead ? "lead" : "co", a.IsActive,
                 a.AssignedAt, a.SignedAt, a.OpinionAt, a.EndedAt, a.EndReason)).ToList(),
             openTasks.Select(t => Task(t, context)).ToList(),
-            allowed, record.CreatedAt, record.UpdatedAt);
+            allowed, record.CreatedAt, record.UpdatedAt, item.Revision,
+            item.Cosigners.Select(c => new CosignerView(Organization(context, c.OrganizationId), c.Status, c.AnsweredAt ?? c.InvitedAt, c.InvitedAt,
+                c.AnsweredAt, c.Rating, c.EvaluatedRound)).ToList());
     }
+
+    public static RevisionView Revision(RevisionRecord r) =>
+        new(r.Number, r.At, new ActorView(r.ActorUserId, r.ActorName), r.Title, r.Summary, r.Body, r.TopicId, r.AuditSequence);
 
     public static TaskDeadlineView Task(TaskView task, EngineContext context)
     {

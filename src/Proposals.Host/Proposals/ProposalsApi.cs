@@ -23,6 +23,8 @@ internal static class ProposalsApi
         group.MapGet("/{id:long}", GetAsync);
         group.MapPost("/{id:long}/actions/{actionId}", ActAsync);
         group.MapGet("/{id:long}/history", HistoryAsync);
+        group.MapGet("/{id:long}/revisions", RevisionsAsync);
+        group.MapGet("/{id:long}/revisions/{number:int}", RevisionAsync);
         return app;
     }
 
@@ -111,6 +113,24 @@ internal static class ProposalsApi
         var result = await store.ListAsync(caller.Viewer, query, context.Now, cancellationToken);
         var names = catalog.All.SelectMany(p => p.Definition.States).GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.Last().Name);
         return new ListResponse(result.Items.Select(i => ProposalViews.ListItem(i, names, context)).ToList(), result.Total, result.PageNumber, result.PageSize);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<RevisionView>>, ProblemHttpResult>> RevisionsAsync(long id, HttpContext http, ProposalActions actions, CancellationToken cancellationToken)
+    {
+        var revisions = await actions.RevisionsAsync(Caller.From(http.User), id, cancellationToken);
+        return revisions is null ? Problems.NotFound($"提案 {id} 不存在，或不属于本单位") : TypedResults.Ok(revisions);
+    }
+
+    private static async Task<Results<Ok<RevisionView>, ProblemHttpResult>> RevisionAsync(long id, int number, HttpContext http, ProposalActions actions, CancellationToken cancellationToken)
+    {
+        var revisions = await actions.RevisionsAsync(Caller.From(http.User), id, cancellationToken);
+        if (revisions is null)
+        {
+            return Problems.NotFound($"提案 {id} 不存在，或不属于本单位");
+        }
+        return revisions.FirstOrDefault(r => r.Number == number) is { } revision
+            ? TypedResults.Ok(revision)
+            : Problems.NotFound($"提案 {id} 没有第 {number} 稿；现有第 1 至 {revisions.Count} 稿");
     }
 
     private static async Task<Results<Ok<List<HistoryView>>, ProblemHttpResult>> HistoryAsync(

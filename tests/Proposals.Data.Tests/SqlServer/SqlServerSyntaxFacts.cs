@@ -181,6 +181,14 @@ public sealed class SqlServerSyntaxFacts
             await proposals.HistoryAsync(1, viewer, ct);
             await proposals.AllAsync(viewer, new ProposalQuery(State: "implementation", Text: "营商"), Now, 50_000, ct);
         }
+        foreach (var draftChange in DraftTransitions(ProposalChain.Next))
+        {
+            await proposals.ApplyAsync(ProposalChain.Next, draftChange, null, Now, ct);
+        }
+        foreach (var viewer in Viewers())
+        {
+            await proposals.RevisionsAsync(1, viewer, ct);
+        }
         await proposals.OpenTasksAsync(1, ct);
         await proposals.HistoryAsync(1, Viewer.Service, ct);
         await proposals.TasksOfOrganizationAsync(11, ct);
@@ -255,6 +263,25 @@ public sealed class SqlServerSyntaxFacts
     ];
 
     // A start and an adopt of a submitted item: together they write every kind of row a transition writes.
+    // A revision (the text and the revision table) and an invitation to co-sign (the co-signers table) of a draft.
+    private static IEnumerable<Transition> DraftTransitions(WorkflowDefinition definition)
+    {
+        var organizations = new Dictionary<long, OrganizationInfo>
+        {
+            [2] = new(2, "minmeng", "民盟市委会", OrganizationKind.Party, "Asia/Shanghai", true),
+            [3] = new(3, "jiusan", "九三学社市委会", OrganizationKind.Party, "Asia/Shanghai", true),
+        };
+        var context = new EngineContext(Now, WorkingCalendar.WeekendsOnly, organizations);
+        var admin = new Actor(3, "minmeng.admin", "管理员", 2, new HashSet<string> { Roles.PartyAdmin });
+        var start = WorkflowEngine.Start(definition, admin, new NewProposal(2, null, null, "标题", "摘要", "正文"), context).Transition!;
+        var draft = start.After with { Id = 1 };
+        var revise = WorkflowEngine.Apply(definition, draft, admin, "revise", JsonNode.Parse("""{"title": "新标题", "body": "新正文"}""")!.AsObject(), null, context);
+        var invite = WorkflowEngine.Apply(definition, draft, admin, "invite-cosigner", JsonNode.Parse("""{"partyId": 3}""")!.AsObject(), null, context);
+        Assert.Null(revise.Refusal);
+        Assert.Null(invite.Refusal);
+        return [revise.Transition!, invite.Transition!];
+    }
+
     private static (Transition Start, Transition Adopt) Transitions(WorkflowDefinition definition)
     {
         var organizations = new Dictionary<long, OrganizationInfo>

@@ -111,12 +111,12 @@ public abstract class ActionMatrixFacts(Func<TestDatabase> database, ITestOutput
     }
 }
 
-/// <summary>The proposal chain as the engine loads it from the repository, so the matrix follows the file.</summary>
+/// <summary>The newest version of the proposal chain, which new items start on, as the engine loads it from the repository, so the matrix follows the file.</summary>
 internal static class MatrixDefinition
 {
     public static WorkflowDefinition Load()
     {
-        var path = RepositoryPaths.File("workflows/proposal-chain.json");
+        var path = RepositoryPaths.File("workflows/proposal-chain.v2.json");
         var result = DefinitionLoader.Parse(path, File.ReadAllText(path));
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         return result.Definition!;

@@ -38,9 +38,10 @@ public sealed record ExpectedAnswer(int Status, string Reason)
         {
             return new(422, $"not offered in {position.State}");
         }
-        if (!action.Roles.Any(actor.Roles.Contains))
+        var roles = action.RolesIn is not null && action.RolesIn.TryGetValue(position.State, out var narrower) ? narrower : action.Roles;
+        if (!roles.Any(actor.Roles.Contains))
         {
-            return new(403, $"needs role {string.Join("/", action.Roles)}");
+            return new(403, $"needs role {string.Join("/", roles)} in {position.State}");
         }
         if (!ScopeHolds(action.Scope, position, actor.OrganizationCode))
         {
@@ -60,6 +61,8 @@ public sealed record ExpectedAnswer(int Status, string Reason)
         Scopes.AssignedDepartment => position.Assigned.Contains(organization),
         Scopes.LeadDepartment => position.LeadDepartment == organization,
         Scopes.CoDepartment => position.CoDepartmentsNow.Contains(organization),
+        // No item of the matrix has been offered to another party to co-sign.
+        Scopes.InvitedParty or Scopes.CosigningParty => false,
         _ => throw new InvalidOperationException($"The matrix does not know scope '{scope}'; teach ExpectedAnswer what it means."),
     };
 
@@ -74,6 +77,7 @@ public sealed record ExpectedAnswer(int Status, string Reason)
         Guards.NoExtensionPending => !position.ExtensionPending,
         Guards.KeyFlagged => position.KeyFlagged,
         Guards.NotKeyFlagged => !position.KeyFlagged,
+        Guards.NoOpenInvitation or Guards.ActorNotEvaluatedAsCosigner => true,
         _ => throw new InvalidOperationException($"The matrix does not know guard '{guard}'; teach ExpectedAnswer what it means."),
     };
 }

@@ -24,6 +24,11 @@ public static class ValidActionData
         {
             data[name] = Value(name, field, organizationId, today);
         }
+        // A revision must change something: it gets a new title.
+        if (action.Effects.Contains(Effects.Revise))
+        {
+            data["title"] = "权限矩阵：修改后的标题";
+        }
         return data;
     }
 
@@ -35,7 +40,8 @@ public static class ValidActionData
         FieldTypes.Date => JsonValue.Create(today.AddMonths(9).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
         FieldTypes.WholeNumber => JsonValue.Create(field.Min ?? 0),
         FieldTypes.Choice => JsonValue.Create(field.Values[0]),
-        FieldTypes.Organization => JsonValue.Create(organizationId(ItemPosition.Lead)),
+        // A party the item's party may invite; a department it may be assigned to.
+        FieldTypes.Organization => JsonValue.Create(organizationId(field.Kind == "party" ? "jiusan" : ItemPosition.Lead)),
         FieldTypes.OrganizationList => new JsonArray([.. ItemPosition.CoDepartments.Select(c => (JsonNode)JsonValue.Create(organizationId(c)))]),
         _ => throw new InvalidOperationException($"The matrix cannot make a value of type '{field.Type}' for '{name}'."),
     };

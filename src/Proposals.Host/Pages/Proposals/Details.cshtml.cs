@@ -18,6 +18,9 @@ namespace Proposals.Host.Pages.Proposals;
 /// the user may take. A form goes through the same engine call as the API; the engine's messages are shown beside the
 /// fields, and a refused form changes nothing.
 /// </summary>
+/// <summary>Two revisions of a proposal's text and what changed from the first to the second.</summary>
+internal sealed record RevisionComparison(RevisionView From, RevisionView To, IReadOnlyList<DiffSegment> Title, IReadOnlyList<DiffSegment> Summary, IReadOnlyList<DiffSegment> Body);
+
 internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore store, OrganizationStore organizations, WorkflowCatalog catalog, EngineContextFactory contexts) : PageModel
 {
     public ProposalView View { get; private set; } = null!;
@@ -27,6 +30,17 @@ internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore s
     public IReadOnlyList<HistoryView> History { get; private set; } = [];
 
     public IReadOnlyList<Organization> Departments { get; private set; } = [];
+
+    /// <summary>Active organisations, for fields that name one of a kind (a department to assign, a party to invite).</summary>
+    public IReadOnlyList<Organization> Organizations { get; private set; } = [];
+
+    public IReadOnlyList<RevisionView> Revisions { get; private set; } = [];
+
+    /// <summary>Two revisions compared, when asked for: title, summary and body, each as a character diff.</summary>
+    public RevisionComparison? Comparison { get; private set; }
+
+    /// <summary>True when the revisions asked to be compared do not both exist.</summary>
+    public bool ComparisonRefused { get; private set; }
 
     /// <summary>The action whose form was sent back with problems, to open it again with what was typed.</summary>
     public string? OpenAction { get; private set; }
@@ -38,8 +52,57 @@ internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore s
     /// <summary>A fresh key per form shown, so that a form sent twice (a double click, a reload) acts once.</summary>
     public string FormKey { get; } = Guid.NewGuid().ToString("N");
 
-    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(long id, string? from, string? to, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+        if (from is not null || to is not null)
+        {
+            Compare(from, to);
+        }
+        return Page();
+    }
+
+    private void Compare(string? from, string? to)
+    {
+        RevisionView? Find(string? number) =>
+            int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Revisions.FirstOrDefault(r => r.Number == n) : null;
+        if (Find(from) is not { } earlier || Find(to) is not { } later)
+        {
+            ComparisonRefused = true;
+            return;
+        }
+        Comparison = new RevisionComparison(earlier, later, TextDiff.Compare(earlier.Title, later.Title),
+            TextDiff.Compare(earlier.Summary, later.Summary), TextDiff.Compare(earlier.Body, later.Body));
+    }
+
+    /// <summary>What a form field shows: what was typed when the form came back with problems; for a revision, the current text.</summary>
+    public string Prefill(ActionView action, string name, bool open)
+    {
+        if (open)
+        {
+            return Posted(name);
+        }
+        if (Definition.FindAction(action.Id) is not { } definition || !definition.Effects.Contains(Effects.Revise))
+        {
+            return "";
+        }
+        return name switch
+        {
+            "title" => View.Title,
+            "summary" => View.Summary,
+            "body" => View.Body,
+            "topicId" => View.TopicId?.ToString(CultureInfo.InvariantCulture) ?? "",
+            _ => "",
+        };
+    }
+
+    /// <summary>The organisations a field may name: those of its kind, departments when it names none.</summary>
+    public IEnumerable<Organization> Choices(FieldDefinition field) =>
+        Organizations.Where(o => string.Equals(o.Kind.ToString(), field.Kind ?? nameof(OrganizationKind.Department), StringComparison.OrdinalIgnoreCase)
+            && o.Id != View.Party.Id);
 
     public async Task<IActionResult> OnPostActAsync(long id, string actionId, int? version, string? comment, string? formKey, CancellationToken cancellationToken)
     {
@@ -77,7 +140,9 @@ internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore s
         View = view;
         Definition = await catalog.GetAsync(view.Workflow.Id, view.Workflow.Version, cancellationToken);
         History = await ProposalsApi.HistoryOfAsync(caller, id, store, catalog, contexts, cancellationToken) ?? [];
-        Departments = (await organizations.ListAsync(cancellationToken)).Where(o => o.Kind == OrganizationKind.Department && o.Active).ToList();
+        Organizations = (await organizations.ListAsync(cancellationToken)).Where(o => o.Active).ToList();
+        Departments = Organizations.Where(o => o.Kind == OrganizationKind.Department).ToList();
+        Revisions = await actions.RevisionsAsync(caller, id, cancellationToken) ?? [];
         return true;
     }
 
@@ -112,7 +177,8 @@ internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore s
                 default:
                     if (text.Length > 0)
                     {
-                        data[name] = text;
+                        // A browser sends a textarea's line breaks as CR LF; the text is kept with LF, as the API receives it.
+                        data[name] = text.Replace("\r\n", "\n", StringComparison.Ordinal);
                     }
                     break;
             }
