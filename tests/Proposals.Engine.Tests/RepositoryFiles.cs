@@ -5,8 +5,14 @@ internal static class RepositoryFiles
 {
     public const string DefinitionFileName = "proposal-chain.json";
 
+    /// <summary>The chain's second version: revisions, co-signers and withdrawal.</summary>
+    public const string NextDefinitionFileName = "proposal-chain.v2.json";
+
     /// <summary>The text of workflows/proposal-chain.json.</summary>
-    public static string ProposalChainJson() => File.ReadAllText(Path.Combine(WorkflowsFolder(), DefinitionFileName));
+    public static string ProposalChainJson() => WorkflowJson(DefinitionFileName);
+
+    /// <summary>The text of a file of workflows/.</summary>
+    public static string WorkflowJson(string fileName) => File.ReadAllText(Path.Combine(WorkflowsFolder(), fileName));
 
     /// <summary>The text of workflows/workflow.schema.json.</summary>
     public static string WorkflowSchemaJson() => File.ReadAllText(Path.Combine(WorkflowsFolder(), "workflow.schema.json"));

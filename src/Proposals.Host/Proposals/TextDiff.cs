@@ -102,25 +102,39 @@ internal static class TextDiff
         return Merge(pieces);
     }
 
+    // Runs of one kind are joined, and within each changed stretch what was deleted comes before what was inserted,
+    // so that the same two texts always read the same way.
     private static List<DiffSegment> Merge(List<(DiffKind Kind, string Text)> pieces)
     {
         var result = new List<DiffSegment>();
-        var run = new StringBuilder();
-        DiffKind? kind = null;
-        foreach (var (pieceKind, text) in pieces)
+        var same = new StringBuilder();
+        var deleted = new StringBuilder();
+        var inserted = new StringBuilder();
+        void Flush(StringBuilder run, DiffKind kind)
         {
-            if (kind is { } current && current != pieceKind)
+            if (run.Length > 0)
             {
-                result.Add(new DiffSegment(current, run.ToString()));
+                result.Add(new DiffSegment(kind, run.ToString()));
                 run.Clear();
             }
-            kind = pieceKind;
-            run.Append(text);
         }
-        if (kind is { } last && run.Length > 0)
+        foreach (var (kind, text) in pieces)
         {
-            result.Add(new DiffSegment(last, run.ToString()));
+            if (kind == DiffKind.Same)
+            {
+                Flush(deleted, DiffKind.Deleted);
+                Flush(inserted, DiffKind.Inserted);
+                same.Append(text);
+            }
+            else
+            {
+                Flush(same, DiffKind.Same);
+                (kind == DiffKind.Deleted ? deleted : inserted).Append(text);
+            }
         }
+        Flush(same, DiffKind.Same);
+        Flush(deleted, DiffKind.Deleted);
+        Flush(inserted, DiffKind.Inserted);
         return result;
     }
 

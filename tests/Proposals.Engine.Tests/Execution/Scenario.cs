@@ -65,9 +65,9 @@ internal sealed class Scenario
 
     private long _nextTaskRow = 1000;
 
-    public Scenario(WorkingCalendar? calendar = null)
+    public Scenario(WorkingCalendar? calendar = null, string definitionFile = RepositoryFiles.DefinitionFileName)
     {
-        var loaded = DefinitionLoader.Parse(RepositoryFiles.DefinitionFileName, RepositoryFiles.ProposalChainJson());
+        var loaded = DefinitionLoader.Parse(definitionFile, RepositoryFiles.WorkflowJson(definitionFile));
         Definition = loaded.Definition ?? throw new InvalidOperationException(string.Join("\n", loaded.Errors));
         Calendar = calendar ?? WorkingCalendar.WeekendsOnly;
     }
