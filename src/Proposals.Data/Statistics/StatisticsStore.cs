@@ -30,6 +30,10 @@ public sealed class TopicFact
 public sealed class EventFact
 {
     public long PartyId { get; init; }
+    /// <summary>1 when the party is the item's proposing party, 0 when it co-signed it: a joint item counts for each of its parties.</summary>
+    public int Lead { get; init; } = 1;
+
+    public bool IsLead => Lead == 1;
     public long? TopicId { get; init; }
     public string Action { get; init; } = "";
     public long? OrganizationId { get; init; }
@@ -43,6 +47,10 @@ public sealed class EventFact
 public sealed class AssignmentFact
 {
     public long PartyId { get; init; }
+    /// <summary>1 when the party is the item's proposing party, 0 when it co-signed it: a joint item counts for each of its parties.</summary>
+    public int Lead { get; init; } = 1;
+
+    public bool IsLead => Lead == 1;
     public long? TopicId { get; init; }
     public long OrganizationId { get; init; }
     public int Items { get; init; }
@@ -52,6 +60,10 @@ public sealed class AssignmentFact
 public sealed class StepFact
 {
     public long PartyId { get; init; }
+    /// <summary>1 when the party is the item's proposing party, 0 when it co-signed it: a joint item counts for each of its parties.</summary>
+    public int Lead { get; init; } = 1;
+
+    public bool IsLead => Lead == 1;
     public long? TopicId { get; init; }
     public long OrganizationId { get; init; }
     public string TaskId { get; init; } = "";
@@ -64,17 +76,21 @@ public sealed class StepFact
 public sealed class RoundFact
 {
     public long PartyId { get; init; }
+    /// <summary>1 when the party is the item's proposing party, 0 when it co-signed it: a joint item counts for each of its parties.</summary>
+    public int Lead { get; init; } = 1;
+
+    public bool IsLead => Lead == 1;
     public long? TopicId { get; init; }
     public int Items { get; init; }
 }
 
 /// <summary>A step that stayed open past its deadline: closed late, or still open and overdue now.</summary>
-public sealed record LateStep(long PartyId, long? TopicId, long OrganizationId, DateOnly DueDate, DateTimeOffset? ClosedAt);
+public sealed record LateStep(long PartyId, long? TopicId, long OrganizationId, DateOnly DueDate, DateTimeOffset? ClosedAt, bool IsLead = true);
 
-/// <summary>Everything a year's figures are computed from, read in one go.</summary>
+/// <summary>Everything a year's figures are computed from, read in one go; <paramref name="JointItems"/> counts the items with co-signers.</summary>
 public sealed record YearFacts(
     IReadOnlyList<TopicFact> Topics, IReadOnlyList<EventFact> Events, IReadOnlyList<AssignmentFact> Assignments,
-    IReadOnlyList<StepFact> Steps, IReadOnlyList<LateStep> LateSteps, IReadOnlyList<RoundFact> SecondRounds);
+    IReadOnlyList<StepFact> Steps, IReadOnlyList<LateStep> LateSteps, IReadOnlyList<RoundFact> SecondRounds, IReadOnlyList<RoundFact> JointItems);
 
 /// <summary>An adopted item of a year with its outcome so far, for the annual report.</summary>
 public sealed record AdoptedItem(
@@ -91,6 +107,14 @@ public sealed class StatisticsStore(Database database)
     public static readonly IReadOnlyList<string> CountedActions =
         ["submit", "adopt", "keep-for-reference", "reject", "return-assignment", "request-extension", "grant-extension", "refuse-extension", "reply", "evaluate"];
 
+    // Every party on an item: the proposing party (lead 1) and each party that accepted to co-sign it (lead 0). Facts are
+    // counted per party on the item, so that a joint item counts for each of its parties; totals take the lead rows only.
+    private const string PartiesOn = """
+        (SELECT id AS proposal_id, party_id AS party_id, 1 AS is_lead FROM proposals
+         UNION ALL
+         SELECT proposal_id, organization_id, 0 FROM proposal_cosigners WHERE status = 'accepted')
+        """;
+
     /// <summary>The steps whose timeliness departments are assessed on: signing for an item and replying to it.</summary>
     public static readonly IReadOnlyList<string> AssessedSteps = ["sign", "reply"];
 
@@ -103,21 +127,23 @@ public sealed class StatisticsStore(Database database)
             Actions = CountedActions.ToArray(), Steps = AssessedSteps.ToArray(),
         };
         var dialect = database.Dialect;
-        var party = (scope.PartyId is null ? "" : " AND p.party_id = @PartyId") + (scope.IncludePartyOnly ? "" : " AND p.shared_at IS NOT NULL");
+        var shared = scope.IncludePartyOnly ? "" : " AND p.shared_at IS NOT NULL";
+        var leadParty = (scope.PartyId is null ? "" : " AND p.party_id = @PartyId") + shared;
+        var party = (scope.PartyId is null ? "" : " AND po.party_id = @PartyId") + shared;
         await using var connection = await database.OpenAsync(cancellationToken);
 
         var topics = await QueryAsync<TopicFact>(connection, $"""
             SELECT t.id AS TopicId, t.title AS Title, t.year AS Year, tp.organization_id AS PartyId, tp.how AS How
             FROM topics t LEFT JOIN topic_parties tp ON tp.topic_id = t.id
-            WHERE t.year = @Year OR t.id IN (SELECT p.topic_id FROM proposals p WHERE p.year = @Year AND p.topic_id IS NOT NULL{party})
+            WHERE t.year = @Year OR t.id IN (SELECT p.topic_id FROM proposals p WHERE p.year = @Year AND p.topic_id IS NOT NULL{leadParty})
             """, parameters, cancellationToken);
 
         // Extension decisions belong to the department that asked, evaluations to the department whose reply was judged:
         // the latest such event before them on the same item.
         var events = await QueryAsync<EventFact>(connection, $"""
-            SELECT x.PartyId, x.TopicId, x.Action, x.OrganizationId, x.Detail, x.Attitude, COUNT(*) AS Events, COUNT(DISTINCT x.ProposalId) AS Items
+            SELECT x.PartyId, x.Lead, x.TopicId, x.Action, x.OrganizationId, x.Detail, x.Attitude, COUNT(*) AS Events, COUNT(DISTINCT x.ProposalId) AS Items
             FROM (
-                SELECT p.party_id AS PartyId, p.topic_id AS TopicId, e.proposal_id AS ProposalId, e.action AS Action,
+                SELECT po.party_id AS PartyId, po.is_lead AS Lead, p.topic_id AS TopicId, e.proposal_id AS ProposalId, e.action AS Action,
                        CASE WHEN e.action IN ('grant-extension', 'refuse-extension', 'evaluate') THEN
                            (SELECT s.organization_id FROM audit_events s
                             WHERE s.proposal_id = e.proposal_id AND s.sequence =
@@ -130,52 +156,59 @@ public sealed class StatisticsStore(Database database)
                                      WHEN 'evaluate' THEN {dialect.JsonText("e.data", "rating")}
                                      ELSE NULL END AS Detail,
                        CASE WHEN e.action = 'evaluate' THEN {dialect.JsonText("e.data", "attitudeRating")} ELSE NULL END AS Attitude
-                FROM audit_events e JOIN proposals p ON p.id = e.proposal_id
+                FROM audit_events e JOIN proposals p ON p.id = e.proposal_id JOIN {PartiesOn} po ON po.proposal_id = p.id
                 WHERE p.year = @Year AND {dialect.InList("e.action", "Actions")}{party}
             ) x
             {(scope.DepartmentId is null ? "" : "WHERE x.OrganizationId = @DepartmentId")}
-            GROUP BY x.PartyId, x.TopicId, x.Action, x.OrganizationId, x.Detail, x.Attitude
+            GROUP BY x.PartyId, x.Lead, x.TopicId, x.Action, x.OrganizationId, x.Detail, x.Attitude
             """, parameters, cancellationToken);
 
         var department = scope.DepartmentId is null ? "" : " AND d.organization_id = @DepartmentId";
         var assignments = await QueryAsync<AssignmentFact>(connection, $"""
-            SELECT p.party_id AS PartyId, p.topic_id AS TopicId, d.organization_id AS OrganizationId, COUNT(DISTINCT d.proposal_id) AS Items
-            FROM proposal_departments d JOIN proposals p ON p.id = d.proposal_id
+            SELECT po.party_id AS PartyId, po.is_lead AS Lead, p.topic_id AS TopicId, d.organization_id AS OrganizationId, COUNT(DISTINCT d.proposal_id) AS Items
+            FROM proposal_departments d JOIN proposals p ON p.id = d.proposal_id JOIN {PartiesOn} po ON po.proposal_id = p.id
             WHERE p.year = @Year{party}{department}
-            GROUP BY p.party_id, p.topic_id, d.organization_id
+            GROUP BY po.party_id, po.is_lead, p.topic_id, d.organization_id
             """, parameters, cancellationToken);
 
         // A step is answered when the action named like it closed it; one closed by anything else (a return, a new
         // deadline) was not answered and counts only if it had already run late.
         var owner = scope.DepartmentId is null ? "" : " AND t.organization_id = @DepartmentId";
         var steps = await QueryAsync<StepFact>(connection, $"""
-            SELECT p.party_id AS PartyId, p.topic_id AS TopicId, t.organization_id AS OrganizationId, t.task_id AS TaskId,
+            SELECT po.party_id AS PartyId, po.is_lead AS Lead, p.topic_id AS TopicId, t.organization_id AS OrganizationId, t.task_id AS TaskId,
                    SUM(CASE WHEN t.close_reason = t.task_id THEN 1 ELSE 0 END) AS Answered,
                    SUM(CASE WHEN t.close_reason = t.task_id AND t.closed_at < t.due_at THEN 1 ELSE 0 END) AS AnsweredOnTime,
                    SUM(CASE WHEN t.closed_at IS NULL AND t.due_at <= @Now THEN 1 ELSE 0 END) AS OpenOverdue
-            FROM tasks t JOIN proposals p ON p.id = t.proposal_id
+            FROM tasks t JOIN proposals p ON p.id = t.proposal_id JOIN {PartiesOn} po ON po.proposal_id = p.id
             WHERE p.year = @Year AND t.due_at IS NOT NULL AND {dialect.InList("t.task_id", "Steps")}{party}{owner}
-            GROUP BY p.party_id, p.topic_id, t.organization_id, t.task_id
+            GROUP BY po.party_id, po.is_lead, p.topic_id, t.organization_id, t.task_id
             """, parameters, cancellationToken);
 
         // A deadline moved by a granted extension replaces the old one, so the superseded step is not late.
         var lateSteps = await QueryAsync<LateStepRow>(connection, $"""
-            SELECT p.party_id AS PartyId, p.topic_id AS TopicId, t.organization_id AS OrganizationId, t.due_date AS DueDate, t.closed_at AS ClosedAt
-            FROM tasks t JOIN proposals p ON p.id = t.proposal_id
+            SELECT po.party_id AS PartyId, po.is_lead AS Lead, p.topic_id AS TopicId, t.organization_id AS OrganizationId, t.due_date AS DueDate, t.closed_at AS ClosedAt
+            FROM tasks t JOIN proposals p ON p.id = t.proposal_id JOIN {PartiesOn} po ON po.proposal_id = p.id
             WHERE p.year = @Year AND t.due_at IS NOT NULL AND t.due_date IS NOT NULL
               AND ((t.closed_at IS NULL AND t.due_at <= @Now) OR (t.closed_at >= t.due_at AND t.close_reason <> 'rescheduled')){party}{owner}
             """, parameters, cancellationToken);
 
         var secondRounds = await QueryAsync<RoundFact>(connection, $"""
-            SELECT p.party_id AS PartyId, p.topic_id AS TopicId, COUNT(*) AS Items
-            FROM proposals p
+            SELECT po.party_id AS PartyId, po.is_lead AS Lead, p.topic_id AS TopicId, COUNT(*) AS Items
+            FROM proposals p JOIN {PartiesOn} po ON po.proposal_id = p.id
             WHERE p.year = @Year AND p.round > 1{party}
-            GROUP BY p.party_id, p.topic_id
+            GROUP BY po.party_id, po.is_lead, p.topic_id
+            """, parameters, cancellationToken);
+
+        var jointItems = await QueryAsync<RoundFact>(connection, $"""
+            SELECT po.party_id AS PartyId, po.is_lead AS Lead, p.topic_id AS TopicId, COUNT(*) AS Items
+            FROM proposals p JOIN {PartiesOn} po ON po.proposal_id = p.id
+            WHERE p.year = @Year AND EXISTS (SELECT 1 FROM proposal_cosigners jc WHERE jc.proposal_id = p.id AND jc.status = 'accepted'){party}
+            GROUP BY po.party_id, po.is_lead, p.topic_id
             """, parameters, cancellationToken);
 
         return new YearFacts(topics, events, assignments, steps,
-            lateSteps.Select(r => new LateStep(r.PartyId, r.TopicId, r.OrganizationId, r.DueDate, DateValues.Load(r.ClosedAt))).ToList(),
-            secondRounds);
+            lateSteps.Select(r => new LateStep(r.PartyId, r.TopicId, r.OrganizationId, r.DueDate, DateValues.Load(r.ClosedAt), r.Lead == 1)).ToList(),
+            secondRounds, jointItems);
     }
 
     /// <summary>The year's adopted items the viewer may see, oldest first, with the latest reply's category and the latest rating.</summary>
@@ -217,6 +250,7 @@ public sealed class StatisticsStore(Database database)
     private sealed class LateStepRow
     {
         public long PartyId { get; init; }
+        public int Lead { get; init; }
         public long? TopicId { get; init; }
         public long OrganizationId { get; init; }
         public DateOnly DueDate { get; init; }

@@ -53,7 +53,7 @@ internal static class ExportSheets
         new("A类答复", CellKind.Number), new("B类答复", CellKind.Number), new("C类答复", CellKind.Number),
         new("满意", CellKind.Number), new("基本满意", CellKind.Number), new("不满意", CellKind.Number), new("满意率", CellKind.Percent),
         new("态度满意", CellKind.Number), new("态度基本满意", CellKind.Number), new("态度不满意", CellKind.Number), new("态度满意率", CellKind.Percent),
-        new("二次办理件数", CellKind.Number),
+        new("二次办理件数", CellKind.Number), new("联名提案件数", CellKind.Number),
     ];
 
     public static IReadOnlyList<WorkbookSheet> Statistics(StatsResponse stats)
@@ -88,6 +88,6 @@ internal static class ExportSheets
         f.Replies.A, f.Replies.B, f.Replies.C,
         f.ResultRating.Satisfied, f.ResultRating.BasicallySatisfied, f.ResultRating.NotSatisfied, f.ResultRating.SatisfactionRate.Value,
         f.AttitudeRating.Satisfied, f.AttitudeRating.BasicallySatisfied, f.AttitudeRating.NotSatisfied, f.AttitudeRating.SatisfactionRate.Value,
-        f.SecondRoundItems,
+        f.SecondRoundItems, f.JointProposals,
     ];
 }

@@ -28,7 +28,8 @@ internal sealed record RatingFigures(int Satisfied, int BasicallySatisfied, int 
 internal sealed record Figures(
     int? TopicsSet, int? TopicsClaimed, int? ReportsSubmitted, DecisionFigures? Decisions, Rate? AdoptionRate,
     int ItemsAssigned, int AssignmentsReturned, Rate OnTimeSigning, Rate OnTimeReply, OverdueFigures Overdue,
-    ExtensionFigures Extensions, ReplyFigures Replies, RatingFigures ResultRating, RatingFigures AttitudeRating, int SecondRoundItems);
+    ExtensionFigures Extensions, ReplyFigures Replies, RatingFigures ResultRating, RatingFigures AttitudeRating, int SecondRoundItems,
+    int? JointProposals);
 
 internal sealed record TopicRef(long? Id, string Title);
 
@@ -65,10 +66,14 @@ internal static class YearFigures
         var departmentView = scope.DepartmentId is not null;
         var lateDays = LateStepsByGroup(facts.LateSteps, context);
 
-        Figures Fold(Func<long, long?, long?, bool> take, bool departmentRow, Func<TopicFact, bool>? topicRow = null)
+        // A joint item is in the facts once for each of its parties; every row but a party's own counts it once, for its
+        // proposing party (in a party's own view each item it is on appears once, whether it proposed or co-signed it).
+        bool Once(bool isLead) => isLead || scope.PartyId is not null;
+
+        Figures Fold(Func<long, long?, long?, bool, bool> take, bool departmentRow, Func<TopicFact, bool>? topicRow = null)
         {
             var tally = new Tally();
-            foreach (var e in facts.Events.Where(e => take(e.PartyId, e.TopicId, e.OrganizationId)))
+            foreach (var e in facts.Events.Where(e => take(e.PartyId, e.TopicId, e.OrganizationId, e.IsLead)))
             {
                 if (departmentRow && PartySideActions.Contains(e.Action))
                 {
@@ -76,47 +81,51 @@ internal static class YearFigures
                 }
                 tally.Add(e);
             }
-            foreach (var a in facts.Assignments.Where(a => take(a.PartyId, a.TopicId, a.OrganizationId)))
+            foreach (var a in facts.Assignments.Where(a => take(a.PartyId, a.TopicId, a.OrganizationId, a.IsLead)))
             {
                 tally.DepartmentAssignments += a.Items;
             }
-            foreach (var s in facts.Steps.Where(s => take(s.PartyId, s.TopicId, s.OrganizationId)))
+            foreach (var s in facts.Steps.Where(s => take(s.PartyId, s.TopicId, s.OrganizationId, s.IsLead)))
             {
                 tally.Add(s);
             }
-            foreach (var late in lateDays.Where(l => take(l.PartyId, l.TopicId, l.OrganizationId)))
+            foreach (var late in lateDays.Where(l => take(l.PartyId, l.TopicId, l.OrganizationId, l.IsLead)))
             {
                 tally.OverdueCount += late.Count;
                 tally.OverdueDays += late.Days;
             }
-            foreach (var r in facts.SecondRounds.Where(r => take(r.PartyId, r.TopicId, null)))
+            foreach (var r in facts.SecondRounds.Where(r => take(r.PartyId, r.TopicId, null, r.IsLead)))
             {
                 tally.SecondRoundItems += r.Items;
+            }
+            foreach (var j in facts.JointItems.Where(j => take(j.PartyId, j.TopicId, null, j.IsLead)))
+            {
+                tally.JointItems += j.Items;
             }
             var partySide = !departmentRow && !departmentView;
             return tally.ToFigures(partySide, departmentRow || departmentView, partySide ? TopicCounts(facts.Topics, scope, topicRow) : null);
         }
 
-        var total = Fold((_, _, _) => true, departmentRow: false);
+        var total = Fold((_, _, _, lead) => Once(lead), departmentRow: false);
         var parties = context.Organizations.Values.Where(o => o.Kind == OrganizationKind.Party && (scope.PartyId is null || o.Id == scope.PartyId))
             .Where(o => o.Active || facts.Events.Any(e => e.PartyId == o.Id))
             .OrderBy(o => o.Id).ToList();
         var byParty = parties.Select(o => new OrganizationFigures(ProposalViews.Organization(context, o.Id),
-            Fold((party, _, _) => party == o.Id, departmentRow: false, t => t.PartyId == o.Id))).ToList();
+            Fold((party, _, _, _) => party == o.Id, departmentRow: false, t => t.PartyId == o.Id))).ToList();
         var departments = context.Organizations.Values.Where(o => o.Kind == OrganizationKind.Department && (scope.DepartmentId is null || o.Id == scope.DepartmentId))
             .Where(o => o.Active || facts.Assignments.Any(a => a.OrganizationId == o.Id))
             .OrderBy(o => o.Id).ToList();
         var byDepartment = departments.Select(o => new OrganizationFigures(ProposalViews.Organization(context, o.Id),
-            Fold((_, _, org) => org == o.Id, departmentRow: true))).ToList();
+            Fold((_, _, org, lead) => org == o.Id && Once(lead), departmentRow: true))).ToList();
         var topics = facts.Topics.GroupBy(t => t.TopicId).Select(g => g.First())
             .Where(t => facts.Topics.Any(f => f.TopicId == t.TopicId && f.Year == scope.Year && (scope.PartyId is null || f.PartyId == scope.PartyId))
                 || facts.Events.Any(e => e.TopicId == t.TopicId) || facts.Steps.Any(s => s.TopicId == t.TopicId))
             .OrderBy(t => t.TopicId)
-            .Select(t => new TopicFigures(new TopicRef(t.TopicId, t.Title), Fold((_, topic, _) => topic == t.TopicId, departmentRow: false, f => f.TopicId == t.TopicId)))
+            .Select(t => new TopicFigures(new TopicRef(t.TopicId, t.Title), Fold((_, topic, _, lead) => topic == t.TopicId && Once(lead), departmentRow: false, f => f.TopicId == t.TopicId)))
             .ToList();
         if (facts.Events.Any(e => e.TopicId is null) || facts.Steps.Any(s => s.TopicId is null))
         {
-            topics.Add(new TopicFigures(new TopicRef(null, SelfChosenTopicTitle), Fold((_, topic, _) => topic is null, departmentRow: false, _ => false)));
+            topics.Add(new TopicFigures(new TopicRef(null, SelfChosenTopicTitle), Fold((_, topic, _, lead) => topic is null && Once(lead), departmentRow: false, _ => false)));
         }
         return new StatsResponse(
             scope.Year,
@@ -126,7 +135,7 @@ internal static class YearFigures
             context.Now, total, byParty, byDepartment, topics);
     }
 
-    private sealed record LateGroup(long PartyId, long? TopicId, long OrganizationId, int Count, int Days);
+    private sealed record LateGroup(long PartyId, long? TopicId, long OrganizationId, bool IsLead, int Count, int Days);
 
     /// <summary>
     /// The late steps counted per party, topic and organisation, with their working days overdue. A year at scale has
@@ -148,8 +157,8 @@ internal static class YearFigures
             }
             return days;
         }
-        return steps.GroupBy(s => (s.PartyId, s.TopicId, s.OrganizationId))
-            .Select(g => new LateGroup(g.Key.PartyId, g.Key.TopicId, g.Key.OrganizationId, g.Count(), g.Sum(Days)))
+        return steps.GroupBy(s => (s.PartyId, s.TopicId, s.OrganizationId, s.IsLead))
+            .Select(g => new LateGroup(g.Key.PartyId, g.Key.TopicId, g.Key.OrganizationId, g.Key.IsLead, g.Count(), g.Sum(Days)))
             .ToList();
     }
 
@@ -190,6 +199,7 @@ internal static class YearFigures
         public readonly Dictionary<string, int> Attitudes = new(StringComparer.Ordinal);
         public int SecondRoundItems;
         public int NotSatisfiedItems;
+        public int JointItems;
 
         public void Add(EventFact e)
         {
@@ -266,7 +276,8 @@ internal static class YearFigures
                 Ratings(Results), Ratings(Attitudes),
                 // An item goes into a second round only when its reply was judged not satisfactory; a department's
                 // rows count the items sent back on its replies, the others every item past its first round.
-                assignmentsFromDepartments ? NotSatisfiedItems : SecondRoundItems);
+                assignmentsFromDepartments ? NotSatisfiedItems : SecondRoundItems,
+                partySide ? JointItems : null);
         }
     }
 }

@@ -244,4 +244,34 @@ public abstract class WritingFacts(Func<TestDatabase> database) : ChainFacts(dat
         var closed = await C.PartyAdmin.ActAsync(id, "evaluate", new { rating = "satisfied" });
         Assert.Equal("closed", Chain.State(closed));
     }
+
+    [SkippableFact]
+    public async Task A_joint_proposal_counts_for_each_of_its_parties_and_once_in_the_totals()
+    {
+        var joint = await DraftWithBodyAsync();
+        await C.PartyAdmin.ActAsync(joint, "invite-cosigner", new { partyId = C.Org("jiusan") });
+        await Jiusan.ActAsync(joint, "accept-cosign");
+        await C.PartyAdmin.ActAsync(joint, "submit");
+        await C.Government.ActAsync(joint, "adopt", new { partly = false, leadDepartmentId = C.Org("fgj") });
+        await C.SubmittedAsync("民盟单独报送的调研报告");
+
+        // Worked out by hand: two reports, one of them joint; 民盟 is on both, 九三学社 on the joint one, which was adopted.
+        var all = await C.Committee.GetJsonAsync("/api/stats?year=2026");
+        Assert.Equal(2, all["total"]!["reportsSubmitted"]!.GetValue<int>());
+        Assert.Equal(1, all["total"]!["jointProposals"]!.GetValue<int>());
+        Assert.Equal(1, all["total"]!["decisions"]!["adopted"]!.GetValue<int>());
+        JsonNode Row(JsonObject stats, string code) => stats["byParty"]!.AsArray().Single(r => r!["organization"]!["code"]!.GetValue<string>() == code)!["figures"]!;
+        Assert.Equal(2, Row(all, "minmeng")["reportsSubmitted"]!.GetValue<int>());
+        Assert.Equal(1, Row(all, "minmeng")["jointProposals"]!.GetValue<int>());
+        Assert.Equal(1, Row(all, "jiusan")["reportsSubmitted"]!.GetValue<int>());
+        Assert.Equal(1, Row(all, "jiusan")["jointProposals"]!.GetValue<int>());
+        Assert.Equal(1, Row(all, "jiusan")["decisions"]!["adopted"]!.GetValue<int>());
+        // The department's figures count the item once.
+        var fgj = all["byDepartment"]!.AsArray().Single(r => r!["organization"]!["code"]!.GetValue<string>() == "fgj")!["figures"]!;
+        Assert.Equal(1, fgj["itemsAssigned"]!.GetValue<int>());
+
+        var own = await Jiusan.GetJsonAsync("/api/stats?year=2026");
+        Assert.Equal(1, own["total"]!["reportsSubmitted"]!.GetValue<int>());
+        Assert.Equal(1, own["total"]!["jointProposals"]!.GetValue<int>());
+    }
 }
