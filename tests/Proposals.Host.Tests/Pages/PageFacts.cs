@@ -112,6 +112,35 @@ public abstract class PageFacts(Func<TestDatabase> database) : ChainFacts(databa
     }
 
     [SkippableFact]
+    public async Task A_returned_draft_is_revised_in_its_form_and_the_page_marks_what_changed_character_by_character()
+    {
+        var id = await C.DraftAsync();
+        await C.Member.ActAsync(id, "revise", new { body = "建议加快建设养老服务中心。" });
+        await C.Member.ActAsync(id, "submit-for-review");
+        await C.PartyAdmin.ActAsync(id, "return-draft", new { reason = "请补充社区层面的措施" });
+        using var browser = new PageClient(Host);
+        await browser.SignInAsync("minmeng.member");
+        var page = await browser.GetAsync($"/proposals/{id}");
+        // The edit form opens with the current text to change.
+        Assert.Contains("建议加快建设养老服务中心。</textarea>", page, StringComparison.Ordinal);
+
+        var saved = await browser.PostFormAsync($"/proposals/{id}?handler=Act", page,
+        [
+            new("actionId", "revise"), new("version", PageClient.FormValue(page, "revise", "version")), new("formKey", PageClient.FormValue(page, "revise", "formKey")),
+            new("title", "关于优化营商环境的调研报告"), new("summary", "摘要"), new("body", "建议尽快建设社区养老服务中心。\r\n第二段。"),
+        ]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("建议尽快建设社区养老服务中心。\n第二段。", (await C.Member.ProposalAsync(id))["body"]!.GetValue<string>());
+
+        var compared = await browser.GetAsync($"/proposals/{id}?from=2&to=3");
+        var diff = compared[compared.IndexOf("id=\"diff\"", StringComparison.Ordinal)..];
+        Assert.Contains("<span>建议</span><del>加</del><ins>尽</ins><span>快建设</span><ins>社区</ins><span>养老服务中心</span>", diff, StringComparison.Ordinal);
+        Assert.Contains("第 3 稿（当前）", compared, StringComparison.Ordinal);
+        var refused = await browser.GetAsync($"/proposals/{id}?from=2&to=9");
+        Assert.Contains("请选择第 1 至 3 稿中的两稿进行比较", refused, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Every_answer_forbids_sniffing_and_framing_and_the_pages_allow_no_script()
     {
         using var browser = new PageClient(Host);

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -76,6 +79,25 @@ internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore s
         }
         Comparison = new RevisionComparison(earlier, later, TextDiff.Compare(earlier.Title, later.Title),
             TextDiff.Compare(earlier.Summary, later.Summary), TextDiff.Compare(earlier.Body, later.Body));
+    }
+
+    /// <summary>A diff as one run of markup, with no whitespace between the pieces: the text is shown as it is written.</summary>
+    public IHtmlContent DiffHtml(IReadOnlyList<DiffSegment> segments)
+    {
+        // The application's encoder, which leaves Chinese as it is, as everywhere else on the page.
+        var encoder = HttpContext.RequestServices.GetRequiredService<HtmlEncoder>();
+        var html = new StringBuilder();
+        foreach (var segment in segments)
+        {
+            var text = encoder.Encode(segment.Text);
+            html.Append(segment.Kind switch
+            {
+                DiffKind.Inserted => $"<ins>{text}</ins>",
+                DiffKind.Deleted => $"<del>{text}</del>",
+                _ => $"<span>{text}</span>",
+            });
+        }
+        return new HtmlString(html.ToString());
     }
 
     /// <summary>What a form field shows: what was typed when the form came back with problems; for a revision, the current text.</summary>
