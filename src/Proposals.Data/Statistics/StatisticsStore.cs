@@ -233,7 +233,7 @@ public sealed class StatisticsStore(Database database)
             FROM proposals p
             WHERE p.year = @Year AND {viewer.ProposalFilter}
               AND EXISTS (SELECT 1 FROM audit_events a WHERE a.proposal_id = p.id AND a.action = 'adopt')
-              {(scope.PartyId is null ? "" : "AND p.party_id = @PartyId")}
+              {(scope.PartyId is null ? "" : "AND (p.party_id = @PartyId OR EXISTS (SELECT 1 FROM proposal_cosigners ac WHERE ac.proposal_id = p.id AND ac.organization_id = @PartyId AND ac.status = 'accepted'))")}
               {(scope.DepartmentId is null ? "" : "AND EXISTS (SELECT 1 FROM proposal_departments sd WHERE sd.proposal_id = p.id AND sd.organization_id = @DepartmentId)")}
             ORDER BY p.id
             """, new { scope.Year, scope.PartyId, scope.DepartmentId, ViewerOrganizationId = viewer.OrganizationId, Lead = true, Adopt = "adopt", Reply = "reply", Evaluate = "evaluate" }, cancellationToken);
