@@ -21,6 +21,9 @@ public sealed class EngineContext
     public IReadOnlyDictionary<long, OrganizationInfo> Organizations { get; }
     public string DefaultTimeZone { get; }
 
+    /// <summary>The item's files, read only when an action's data names some (attachmentIds).</summary>
+    public IReadOnlyList<AttachmentInfo> Attachments { get; set; } = [];
+
     /// <summary>The clock deadlines of this organisation are counted on.</summary>
     public DeadlineClock ClockFor(long? organizationId)
     {

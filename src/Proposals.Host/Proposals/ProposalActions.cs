@@ -147,6 +147,7 @@ internal sealed class ProposalActions(
         {
             return await ConflictAsync(caller, id, version, cancellationToken);
         }
+        await contexts.AddAttachmentsAsync(context, id, request.Data, cancellationToken);
         var outcome = WorkflowEngine.Apply(definition, record.Instance, caller.Actor, actionId, request.Data, request.Comment, context);
         if (outcome.Refusal is { } refusal)
         {

@@ -18,7 +18,7 @@ namespace Proposals.Host.Pages.Proposals;
 /// the user may take. A form goes through the same engine call as the API; the engine's messages are shown beside the
 /// fields, and a refused form changes nothing.
 /// </summary>
-internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore store, OrganizationStore organizations, WorkflowCatalog catalog, EngineContextFactory contexts) : PageModel
+internal sealed partial class ProposalPageModel(ProposalActions actions, ProposalStore store, OrganizationStore organizations, WorkflowCatalog catalog, EngineContextFactory contexts) : PageModel
 {
     public ProposalView View { get; private set; } = null!;
 
@@ -78,6 +78,7 @@ internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore s
         Definition = await catalog.GetAsync(view.Workflow.Id, view.Workflow.Version, cancellationToken);
         History = await ProposalsApi.HistoryOfAsync(caller, id, store, catalog, contexts, cancellationToken) ?? [];
         Departments = (await organizations.ListAsync(cancellationToken)).Where(o => o.Kind == OrganizationKind.Department && o.Active).ToList();
+        await LoadAttachmentsAsync(id, null, cancellationToken);
         return true;
     }
 
