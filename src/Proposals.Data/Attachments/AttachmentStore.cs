@@ -179,7 +179,18 @@ public sealed class AttachmentStore(Database database)
     public async Task<Stream> OpenReadAsync(long id, CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken);
-        return new ChunkReadStream(connection, id);
+        var stream = new ChunkReadStream(connection, id);
+        try
+        {
+            // The first chunk now: a database that cannot answer fails here, before the answer has started.
+            await stream.FillAsync(cancellationToken);
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Deletes a file that no action names yet, for the organisation that uploaded it.</summary>
@@ -282,11 +293,24 @@ public sealed class AttachmentStore(Database database)
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            if (!await FillAsync(cancellationToken))
+            {
+                return 0;
+            }
+            var count = Math.Min(buffer.Length, _chunk.Length - _offset);
+            _chunk.AsMemory(_offset, count).CopyTo(buffer);
+            _offset += count;
+            return count;
+        }
+
+        /// <summary>Makes sure unread bytes are at hand, fetching the next chunk when the current one is used up; false at the end.</summary>
+        public async Task<bool> FillAsync(CancellationToken cancellationToken)
+        {
             while (_offset >= _chunk.Length)
             {
                 if (_ended)
                 {
-                    return 0;
+                    return false;
                 }
                 var next = await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
                     "SELECT data FROM attachment_chunks WHERE attachment_id = @attachmentId AND seq = @seq",
@@ -294,16 +318,13 @@ public sealed class AttachmentStore(Database database)
                 if (next is null)
                 {
                     _ended = true;
-                    return 0;
+                    return false;
                 }
                 _chunk = next;
                 _offset = 0;
                 _nextSeq++;
             }
-            var count = Math.Min(buffer.Length, _chunk.Length - _offset);
-            _chunk.AsMemory(_offset, count).CopyTo(buffer);
-            _offset += count;
-            return count;
+            return true;
         }
 
         public override void Flush()

@@ -10,7 +10,7 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
     [
         "organizations", "users", "user_roles", "access_tokens", "calendar_days", "workflow_definitions", "topics", "topic_parties",
         "proposals", "proposal_departments", "tasks", "reminders", "notifications", "notification_reads", "audit_events", "idempotency_keys",
-        "notification_deliveries", "job_runs", "sign_in_failures", "sign_in_successes",
+        "notification_deliveries", "job_runs", "sign_in_failures", "sign_in_successes", "attachments", "attachment_chunks",
     ];
 
     private Task<Database> CreateEmptyAsync()
