@@ -254,7 +254,7 @@ public sealed class AttachmentStore(Database database)
     /// Binds files to the action whose audit event has <paramref name="sequence"/>, inside that action's transaction. Returns
     /// false when any of them is no longer an unbound file of the item (bound or deleted at the same moment): the caller rolls back.
     /// </summary>
-    public static async Task<bool> BindAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, long proposalId, long sequence, string action, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    public static async Task<bool> MarkBoundAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, long proposalId, long sequence, string action, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(dialect);

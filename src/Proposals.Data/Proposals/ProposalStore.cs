@@ -226,7 +226,7 @@ public sealed class ProposalStore(Database database)
             }
             await WriteEffectsAsync(connection, transaction, before.Id, transition, now, cancellationToken);
             // Bound with the event that names them; a file bound or deleted meanwhile rolls the whole action back.
-            if (!await Attachments.AttachmentStore.BindAsync(connection, transaction, database.Dialect, before.Id, item.Version, transition.Audit.Action, transition.AttachmentIds, cancellationToken))
+            if (!await Attachments.AttachmentStore.MarkBoundAsync(connection, transaction, database.Dialect, before.Id, item.Version, transition.Audit.Action, transition.AttachmentIds, cancellationToken))
             {
                 return (false, false);
             }

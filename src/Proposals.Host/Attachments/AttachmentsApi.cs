@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Proposals.Data.Attachments;
@@ -11,8 +13,33 @@ namespace Proposals.Host.Attachments;
 /// <summary>Upload, list, download and delete the files of an item.</summary>
 internal static class AttachmentsApi
 {
-    /// <summary>The multipart form of an upload, as the API document describes it.</summary>
-    public sealed record UploadForm(IFormFile File, string? Purpose);
+    // The body is described here rather than with Accepts(): that would have routing answer 415 to a request that is not
+    // multipart, where the API answers 400 with its own message.
+    private static Task DescribeUploadBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The file (part file) and optionally what it is for (part purpose, at most 100 characters).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "file" },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                            ["purpose"] = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = AttachmentUploads.PurposeLimit },
+                        },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
+    }
 
     public static IServiceCollection AddProposalsAttachments(this IServiceCollection services)
     {
@@ -25,7 +52,7 @@ internal static class AttachmentsApi
     {
         var items = app.MapGroup("/api/proposals").WithTags("Attachments");
         items.MapPost("/{id:long}/attachments", UploadAsync)
-            .Accepts<UploadForm>("multipart/form-data")
+            .AddOpenApiOperationTransformer(DescribeUploadBody)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -92,7 +119,8 @@ internal static class AttachmentsApi
             var reader = new MultipartReader(boundary, request.Body);
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
