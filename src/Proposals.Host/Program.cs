@@ -1,4 +1,5 @@
 using Proposals.Host.Admin;
+using Proposals.Host.Attachments;
 using Proposals.Host.Auth;
 using Proposals.Host.Calendar;
 using Proposals.Host.History;
@@ -32,6 +33,7 @@ if (!builder.Services.TryAddProposalsData(builder.Configuration, Console.Error))
     return 1;
 }
 builder.Services.AddProposalsWorkflow();
+builder.Services.AddProposalsAttachments();
 builder.Services.AddProposalsNotifications(builder.Configuration);
 builder.Services.AddProposalsJobs(builder.Configuration);
 builder.Services.AddProposalsPages();
@@ -46,6 +48,7 @@ app.MapOrganizationsApi();
 app.MapWorkflowsApi();
 app.MapTopicsApi();
 app.MapProposalsApi();
+app.MapAttachmentsApi();
 app.MapInboxApi();
 app.MapSupervisionApi();
 app.MapStatisticsApi();

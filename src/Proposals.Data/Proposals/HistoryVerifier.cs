@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Dapper;
+using Proposals.Data.Attachments;
 
 namespace Proposals.Data.Proposals;
 
@@ -16,6 +18,9 @@ public enum ChainBreak
 
     /// <summary>The item's sequence numbers skip one (or its last events are missing): an event was deleted.</summary>
     SequenceGap,
+
+    /// <summary>A file the event names (data.attachments) is missing, or its stored chunks no longer give the recorded SHA-256.</summary>
+    AttachmentChanged,
 }
 
 /// <summary>The first event that does not match; <paramref name="EventId"/> is null when the event at that sequence is missing.</summary>
@@ -36,6 +41,8 @@ public sealed class HistoryVerifier(Database database)
     // The job_runs row that says the events written before migration 0006 were sealed: after it, a missing hash is tampering.
     private const string SealJob = "seal-audit-history";
     private const string SealRunKey = "0006";
+
+    private readonly AttachmentStore _attachments = new(database);
 
     /// <summary>An item with one of its events (none when the item has none), as the chain reads it.</summary>
     internal sealed class ChainRow
@@ -90,11 +97,32 @@ public sealed class HistoryVerifier(Database database)
             if (row.EventId is not null)
             {
                 events++;
-                first ??= item.Check(row);
+                first ??= item.Check(row) ?? await CheckAttachmentsAsync(row, cancellationToken);
             }
         }
         first ??= item?.End();
         return new HistoryVerification(items, events, first);
+    }
+
+    // The files an intact event names must still be the files it named: each one's chunks are hashed again, on a
+    // connection of their own, since the events are still streaming on the first.
+    private async Task<ChainMismatch?> CheckAttachmentsAsync(ChainRow row, CancellationToken cancellationToken)
+    {
+        if (!row.Data.Contains("\"attachments\"", StringComparison.Ordinal) || JsonNode.Parse(row.Data)?["attachments"] is not JsonArray files)
+        {
+            return null;
+        }
+        foreach (var file in files)
+        {
+            var id = file?["id"]?.GetValue<long>();
+            var recorded = file?["sha256"]?.GetValue<string>();
+            var stored = id is { } attachmentId ? await _attachments.ComputeSha256Async(attachmentId, cancellationToken) : null;
+            if (stored is null || !string.Equals(stored, recorded, StringComparison.Ordinal))
+            {
+                return new ChainMismatch(row.ProposalId, row.Sequence, row.EventId, ChainBreak.AttachmentChanged);
+            }
+        }
+        return null;
     }
 
     /// <summary>The state of one item's chain while its events stream past, oldest first.</summary>

@@ -280,6 +280,11 @@ public sealed class ProposalStore(Database database)
                 await WriteRevisionAsync(connection, transaction, before.Id, transition, now, cancellationToken);
             }
             await WriteEffectsAsync(connection, transaction, before.Id, transition, now, cancellationToken);
+            // Bound with the event that names them; a file bound or deleted meanwhile rolls the whole action back.
+            if (!await Attachments.AttachmentStore.MarkBoundAsync(connection, transaction, database.Dialect, before.Id, item.Version, transition.Audit.Action, transition.AttachmentIds, cancellationToken))
+            {
+                return (false, false);
+            }
             if (idempotency is not null)
             {
                 await RememberAsync(connection, transaction, idempotency, before.Id, now, cancellationToken);

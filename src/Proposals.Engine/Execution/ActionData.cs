@@ -18,7 +18,8 @@ internal static class ActionData
         data ??= [];
         foreach (var (name, _) in data)
         {
-            if (!action.Data.ContainsKey(name))
+            // attachmentIds is every action's: the engine reads it apart (AttachmentBinding).
+            if (!action.Data.ContainsKey(name) && name != AttachmentBinding.Field)
             {
                 AddError(errors, $"data.{name}", $"动作“{action.Name}”没有字段 {name}");
             }

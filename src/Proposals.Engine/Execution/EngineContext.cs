@@ -26,7 +26,10 @@ public sealed class EngineContext
 
     /// <summary>The same moment and directories, knowing these topics as well.</summary>
     public EngineContext WithTopics(IEnumerable<TopicInfo> topics) =>
-        new(Now, Calendar, Organizations, DefaultTimeZone) { Topics = topics.ToDictionary(t => t.Id) };
+        new(Now, Calendar, Organizations, DefaultTimeZone) { Topics = topics.ToDictionary(t => t.Id), Attachments = Attachments };
+
+    /// <summary>The item's files, read only when an action's data names some (attachmentIds).</summary>
+    public IReadOnlyList<AttachmentInfo> Attachments { get; set; } = [];
 
     /// <summary>The clock deadlines of this organisation are counted on.</summary>
     public DeadlineClock ClockFor(long? organizationId)

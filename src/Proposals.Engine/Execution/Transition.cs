@@ -28,7 +28,11 @@ public sealed record Transition(
     AuditEntry Audit,
     IReadOnlyList<TaskOpening> OpenedTasks,
     IReadOnlyList<TaskClosing> ClosedTasks,
-    IReadOnlyList<NotificationMessage> Notifications);
+    IReadOnlyList<NotificationMessage> Notifications)
+{
+    /// <summary>The item's files this action binds; written with the audit event, whose data names them.</summary>
+    public IReadOnlyList<long> AttachmentIds { get; init; } = [];
+}
 
 /// <summary>Why an action was refused. The edge turns it into 403, 404 or 422.</summary>
 public enum RefusalKind

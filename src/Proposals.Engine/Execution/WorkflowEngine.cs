@@ -96,6 +96,7 @@ public static class WorkflowEngine
             ActionData.AddError(errors, "comment", $"意见过长：最多 {ActionData.CommentLimit} 字，实际 {comment.Length} 字");
         }
         var normalised = ActionData.Normalise(action, data, context, errors);
+        var attachmentIds = AttachmentBinding.Normalise(data, actor, context, normalised, errors);
         if (errors.Count > 0)
         {
             return Refusal.Invalid(ActionData.Freeze(errors));
@@ -123,7 +124,7 @@ public static class WorkflowEngine
         var notifications = step.NotifyNewTasks(after, opened).ToList();
         notifications.AddRange(step.NotifyAction(action, after, remaining, opened, comment, normalised));
         var audit = new AuditEntry(action.Id, instance.State, target, actor.UserId, actor.DisplayName, actor.OrganizationId, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), normalised);
-        return new Transition(instance, after, audit, opened, closed, notifications);
+        return new Transition(instance, after, audit, opened, closed, notifications) { AttachmentIds = attachmentIds };
     }
 
     /// <summary>The actions the caller could take now, judged on state, role, organisation and guards; data is checked only when acting.</summary>

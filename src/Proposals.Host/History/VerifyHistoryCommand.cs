@@ -47,6 +47,7 @@ internal static class VerifyHistoryCommand
         ChainBreak.ChainBroken => "chain broken (its previous hash differs from the stored hash of the event before it)",
         ChainBreak.MissingHash => "missing hash",
         ChainBreak.SequenceGap => "sequence gap (an event was deleted)",
+        ChainBreak.AttachmentChanged => "attachment changed (a file the event names is missing or no longer has the SHA-256 it recorded)",
         _ => reason.ToString(),
     };
 }

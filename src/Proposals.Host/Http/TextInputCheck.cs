@@ -6,8 +6,11 @@ internal static class TextInputCheck
     public static IApplicationBuilder UseTextInputCheck(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         var fields = http.Request.Query.SelectMany(q => q.Value.Select(v => (Field: q.Key, Value: v)));
-        if (http.Request.HasFormContentType)
+        // An API upload streams its own multipart body (and checks its purpose field itself): reading the form here would
+        // take in the whole file before its size is known.
+        if (http.Request.HasFormContentType && !Attachments.AttachmentsApi.IsApiUpload(http.Request))
         {
+            Attachments.AttachmentPages.AllowUploadSize(http);
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             fields = fields.Concat(form.SelectMany(f => f.Value.Select(v => (Field: f.Key, Value: v))));
         }

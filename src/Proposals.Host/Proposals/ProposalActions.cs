@@ -148,6 +148,7 @@ internal sealed class ProposalActions(
             return await ConflictAsync(caller, id, version, cancellationToken);
         }
         context = await WithNamedTopicAsync(context, request.Data, cancellationToken);
+        await contexts.AddAttachmentsAsync(context, id, request.Data, cancellationToken);
         var outcome = WorkflowEngine.Apply(definition, record.Instance, caller.Actor, actionId, request.Data, request.Comment, context);
         if (outcome.Refusal is { } refusal)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Proposals.Data.Attachments;
 using Proposals.Data.Calendar;
 using Proposals.Data.Migrations;
 using Proposals.Data.Organizations;
@@ -193,6 +194,34 @@ public sealed class SqlServerSyntaxFacts
         await proposals.HistoryAsync(1, Viewer.Service, ct);
         await proposals.TasksOfOrganizationAsync(11, ct);
         await proposals.SummariesAsync([1, 2, 3], ct);
+
+        var attachments = new AttachmentStore(database);
+        using (var content = new MemoryStream(new byte[AttachmentStore.ChunkSize + 10]))
+        {
+            await attachments.CreateAsync(new NewAttachment(1, 2, 1, "党员", "报告.pdf", "application/pdf", "pdf", "调研报告"), content, 50, Now, ct);
+        }
+        await attachments.CountAsync(1, ct);
+        await attachments.FindManyAsync([1, 2], ct);
+        await attachments.ComputeSha256Async(1, ct);
+        await using (var stream = await attachments.OpenReadAsync(1, ct))
+        {
+            await stream.ReadAtLeastAsync(new byte[16], 16, throwOnEndOfStream: false, ct);
+        }
+        foreach (var viewer in Viewers())
+        {
+            await attachments.ListAsync(1, viewer, ct);
+            await attachments.FindAsync(1, viewer, ct);
+        }
+        await attachments.ListAsync(1, Viewer.Service, ct);
+        // A file is found (unbound, of organisation 0 as the empty row reads), so the delete's statements are sent too;
+        // and the binding changes as many rows as it names, so the action's transaction goes on to its end.
+        dialect.Answer = sql => sql.Contains("FROM attachments a", StringComparison.Ordinal) ? 1L : sql.StartsWith("UPDATE attachments SET bound_sequence", StringComparison.Ordinal) ? 2 : null;
+        foreach (var viewer in Viewers())
+        {
+            await attachments.DeleteAsync(1, 0, viewer, ct);
+        }
+        await proposals.ApplyAsync(definition, adopt with { AttachmentIds = [1, 2] }, null, Now, ct);
+        dialect.Answer = null;
 
         var history = new HistoryVerifier(database);
         await history.VerifyAsync(null, ct);

@@ -16,12 +16,13 @@ public sealed partial class SqlTextFacts
     {
         // Dialect pieces: paging, list parameters, JSON access, claiming (their own arguments are fixed by the callers).
         "database.Dialect.Paging", "database.Dialect.InList(\"id\", \"ids\")", "database.Dialect.InList(\"p.id\", \"ids\")", "database.Dialect.InList(\"r.id\", \"ids\")",
+        "database.Dialect.InList(\"a.id\", \"ids\")", "dialect.InList(\"id\", \"ids\")",
         "dialect.InList(\"e.action\", \"Actions\")", "dialect.InList(\"t.task_id\", \"Steps\")",
         "dialect.JsonText(\"e.data\", \"partly\")", "dialect.JsonText(\"e.data\", \"category\")", "dialect.JsonText(\"e.data\", \"rating\")",
         "dialect.JsonText(\"e.data\", \"attitudeRating\")", "dialect.JsonText(\"l.data\", property)",
         "table", "columns", "values", "due", "orderBy", "assignments", "where", "string.Join(\", \", columns)", "string.Join(\", \", columns.Select(c => \"INSERTED.\" + c.Trim()))",
         // Shared SELECT heads and WHERE conditions assembled from constant fragments.
-        "SelectProposal", "SelectTasks", "SelectChains", "ForViewer", "condition", "viewer.ProposalFilter",
+        "SelectProposal", "SelectTasks", "SelectChains", "SelectAttachment", "ForViewer", "condition", "viewer.ProposalFilter",
         "party", "department", "owner", "actionParameter",
         "Latest(\"Adopt\", \"partly\")", "Latest(\"Reply\", \"category\")", "Latest(\"Evaluate\", \"rating\")",
         "(unreadOnly ? \"AND r.user_id IS NULL\" : \"\")",

@@ -24,7 +24,7 @@ namespace Proposals.Host.Pages.Proposals;
 /// <summary>Two revisions of a proposal's text and what changed from the first to the second.</summary>
 internal sealed record RevisionComparison(RevisionView From, RevisionView To, IReadOnlyList<DiffSegment> Title, IReadOnlyList<DiffSegment> Summary, IReadOnlyList<DiffSegment> Body);
 
-internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore store, OrganizationStore organizations, WorkflowCatalog catalog, EngineContextFactory contexts) : PageModel
+internal sealed partial class ProposalPageModel(ProposalActions actions, ProposalStore store, OrganizationStore organizations, WorkflowCatalog catalog, EngineContextFactory contexts) : PageModel
 {
     public ProposalView View { get; private set; } = null!;
 
@@ -165,6 +165,7 @@ internal sealed class ProposalPageModel(ProposalActions actions, ProposalStore s
         Organizations = (await organizations.ListAsync(cancellationToken)).Where(o => o.Active).ToList();
         Departments = Organizations.Where(o => o.Kind == OrganizationKind.Department).ToList();
         Revisions = await actions.RevisionsAsync(caller, id, cancellationToken) ?? [];
+        await LoadAttachmentsAsync(id, null, cancellationToken);
         return true;
     }
 
