@@ -222,6 +222,9 @@ public sealed class StatisticsStore(Database database)
             (SELECT {dialect.JsonText("l.data", property)} FROM audit_events l
              WHERE l.proposal_id = p.id AND l.sequence = (SELECT MAX(lm.sequence) FROM audit_events lm WHERE lm.proposal_id = p.id AND lm.action = @{actionParameter}))
             """;
+        // A party's report also lists the items it co-signed.
+        var party = scope.PartyId is null ? ""
+            : "AND (p.party_id = @PartyId OR EXISTS (SELECT 1 FROM proposal_cosigners ac WHERE ac.proposal_id = p.id AND ac.organization_id = @PartyId AND ac.status = 'accepted'))";
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await QueryAsync<AdoptedRow>(connection, $"""
             SELECT p.id AS Id, p.title AS Title, p.party_id AS PartyId, p.topic_id AS TopicId, p.state AS State, p.round AS Round,
@@ -233,7 +236,7 @@ public sealed class StatisticsStore(Database database)
             FROM proposals p
             WHERE p.year = @Year AND {viewer.ProposalFilter}
               AND EXISTS (SELECT 1 FROM audit_events a WHERE a.proposal_id = p.id AND a.action = 'adopt')
-              {(scope.PartyId is null ? "" : "AND (p.party_id = @PartyId OR EXISTS (SELECT 1 FROM proposal_cosigners ac WHERE ac.proposal_id = p.id AND ac.organization_id = @PartyId AND ac.status = 'accepted'))")}
+              {party}
               {(scope.DepartmentId is null ? "" : "AND EXISTS (SELECT 1 FROM proposal_departments sd WHERE sd.proposal_id = p.id AND sd.organization_id = @DepartmentId)")}
             ORDER BY p.id
             """, new { scope.Year, scope.PartyId, scope.DepartmentId, ViewerOrganizationId = viewer.OrganizationId, Lead = true, Adopt = "adopt", Reply = "reply", Evaluate = "evaluate" }, cancellationToken);

@@ -84,7 +84,7 @@ internal static class ActionData
                 AddError(errors, path, $"{label}：{CalendarDates.Expectation}");
                 return null;
             case FieldTypes.WholeNumber:
-                if (node is JsonValue numberValue && numberValue.GetValueKind() == JsonValueKind.Number && numberValue.TryGetValue<int>(out var number))
+                if (node is JsonValue numberValue && numberValue.GetValueKind() == JsonValueKind.Number && WholeNumber(numberValue) is { } number)
                 {
                     if ((field.Min is { } min && number < min) || (field.Max is { } max && number > max))
                     {
@@ -136,6 +136,16 @@ internal static class ActionData
             default:
                 throw new InvalidOperationException($"Field type '{field.Type}' passed validation but has no reader.");
         }
+    }
+
+    // A number parsed from JSON text reads as any integer type; one built in code (a page's form) only as the type it was made with.
+    private static int? WholeNumber(JsonValue value)
+    {
+        if (value.TryGetValue<int>(out var small))
+        {
+            return small;
+        }
+        return value.TryGetValue<long>(out var large) && large is >= int.MinValue and <= int.MaxValue ? (int)large : null;
     }
 
     private static long? OrganizationId(JsonNode node, string path, string label, FieldDefinition field, EngineContext context, Dictionary<string, List<string>> errors)

@@ -210,7 +210,7 @@ internal sealed class AttachmentUploads(
     private async Task<AttachmentView> ViewAsync(AttachmentRecord record, CancellationToken cancellationToken) =>
         View(record, await organizations.DirectoryAsync(cancellationToken));
 
-    private static AttachmentView View(AttachmentRecord a, IReadOnlyDictionary<long, OrganizationInfo> directory) => new(
+    public static AttachmentView View(AttachmentRecord a, IReadOnlyDictionary<long, OrganizationInfo> directory) => new(
         a.Id, a.FileName, a.Size, a.ContentType, a.DetectedType, a.Sha256, a.Purpose, a.UploadedAt, new ActorView(a.UploadedBy, a.UploaderName),
         directory.TryGetValue(a.OrganizationId, out var org) ? new OrganizationRef(org.Id, org.Code, org.Name) : new OrganizationRef(a.OrganizationId, "", $"#{a.OrganizationId}"),
         a.BoundAction, a.BoundSequence);

@@ -26,6 +26,7 @@ internal sealed class ProposalActions(
     TopicStore topics,
     WorkflowCatalog catalog,
     EngineContextFactory contexts,
+    Data.Attachments.AttachmentStore attachments,
     Database database)
 {
     public const string ProposalWorkflowId = "proposal-chain";
@@ -113,7 +114,8 @@ internal sealed class ProposalActions(
         var definition = await catalog.GetAsync(record.Instance.WorkflowId, record.Instance.WorkflowVersion, cancellationToken);
         var context = await contexts.CreateAsync(cancellationToken);
         var tasks = await proposals.OpenTasksAsync(id, cancellationToken);
-        return ProposalViews.Detail(record, tasks, definition, caller, context);
+        var files = await attachments.ListAsync(id, viewer, cancellationToken);
+        return ProposalViews.Detail(record, tasks, files, definition, caller, context);
     }
 
     public async Task<IResult> ApplyAsync(Caller caller, long id, string actionId, ActionRequest request, string? idempotencyKey, CancellationToken cancellationToken)

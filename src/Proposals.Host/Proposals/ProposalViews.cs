@@ -22,7 +22,8 @@ internal sealed record ProposalView(
     long Id, string Title, string Summary, string Body, WorkflowRef Workflow, string State, string StateName, string Stage, string StageName,
     bool IsOpen, int Version, int Round, bool KeySupervision, OrganizationRef Party, long? TopicId, int Year, DateOnly? ItemDueDate,
     ExtensionView? PendingExtension, IReadOnlyList<DepartmentView> Departments, IReadOnlyList<TaskDeadlineView> OpenTasks,
-    IReadOnlyList<ActionView> AllowedActions, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Revision, IReadOnlyList<CosignerView> Cosigners);
+    IReadOnlyList<ActionView> AllowedActions, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Revision, IReadOnlyList<CosignerView> Cosigners,
+    IReadOnlyList<Attachments.AttachmentView> Attachments);
 
 /// <summary>A party invited to co-sign: <c>invited</c>, <c>accepted</c> or <c>declined</c>, since <paramref name="At"/>.</summary>
 internal sealed record CosignerView(OrganizationRef Organization, string Status, DateTimeOffset At, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt, string? Rating, int? EvaluatedRound);
@@ -44,7 +45,8 @@ internal static class ProposalViews
     public static OrganizationRef Organization(EngineContext context, long id) =>
         context.Organizations.TryGetValue(id, out var org) ? new OrganizationRef(org.Id, org.Code, org.Name) : new OrganizationRef(id, "", $"#{id}");
 
-    public static ProposalView Detail(ProposalRecord record, IReadOnlyList<TaskView> openTasks, WorkflowDefinition definition, Caller caller, EngineContext context)
+    public static ProposalView Detail(
+        ProposalRecord record, IReadOnlyList<TaskView> openTasks, IReadOnlyList<Data.Attachments.AttachmentRecord> attachments, WorkflowDefinition definition, Caller caller, EngineContext context)
     {
         var item = record.Instance;
         var state = definition.State(item.State);
@@ -61,7 +63,8 @@ internal static class ProposalViews
             openTasks.Select(t => Task(t, context)).ToList(),
             allowed, record.CreatedAt, record.UpdatedAt, item.Revision,
             item.Cosigners.Select(c => new CosignerView(Organization(context, c.OrganizationId), c.Status, c.AnsweredAt ?? c.InvitedAt, c.InvitedAt,
-                c.AnsweredAt, c.Rating, c.EvaluatedRound)).ToList());
+                c.AnsweredAt, c.Rating, c.EvaluatedRound)).ToList(),
+            attachments.Select(a => Attachments.AttachmentUploads.View(a, context.Organizations)).ToList());
     }
 
     public static RevisionView Revision(RevisionRecord r) =>

@@ -165,4 +165,17 @@ public class WritingFacts
         Assert.Contains(errors, e => e.Contains("rolesIn.government-review", StringComparison.Ordinal) && e.Contains("not one of the states", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("rolesIn.party-review", StringComparison.Ordinal) && e.Contains("can only narrow", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_whole_number_built_in_code_as_a_long_is_read_like_one_parsed_from_json()
+    {
+        var run = Drafted();
+        var topic = new TopicInfo(9, "养老课题", 2025, new DateOnly(2025, 9, 30), false, [Orgs.Minmeng]);
+        var data = new JsonObject { ["topicId"] = JsonValue.Create(9L) };
+
+        var outcome = WorkflowEngine.Apply(run.Definition, run.Item, People.PartyMember(), "revise", data, null, run.Context.WithTopics([topic]));
+
+        Assert.Null(outcome.Refusal);
+        Assert.Equal(9, outcome.Transition!.After.TopicId);
+    }
 }

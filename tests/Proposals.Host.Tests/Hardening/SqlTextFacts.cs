@@ -23,7 +23,7 @@ public sealed partial class SqlTextFacts
         "table", "columns", "values", "due", "orderBy", "assignments", "where", "string.Join(\", \", columns)", "string.Join(\", \", columns.Select(c => \"INSERTED.\" + c.Trim()))",
         // Shared SELECT heads and WHERE conditions assembled from constant fragments.
         "SelectProposal", "SelectTasks", "SelectChains", "SelectAttachment", "ForViewer", "condition", "viewer.ProposalFilter",
-        "party", "department", "owner", "actionParameter",
+        "party", "leadParty", "PartiesOn", "department", "owner", "actionParameter",
         "Latest(\"Adopt\", \"partly\")", "Latest(\"Reply\", \"category\")", "Latest(\"Evaluate\", \"rating\")",
         "(unreadOnly ? \"AND r.user_id IS NULL\" : \"\")",
         // The DBA's migration script: the text of the shipped db/ scripts and their own resource names, quotes doubled.

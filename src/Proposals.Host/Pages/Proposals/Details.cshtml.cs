@@ -10,6 +10,7 @@ using Proposals.Data.Organizations;
 using Proposals.Data.Proposals;
 using Proposals.Engine.Definitions;
 using Proposals.Engine.Execution;
+using Proposals.Host.Attachments;
 using Proposals.Host.Auth;
 using Proposals.Host.Proposals;
 using Proposals.Host.Workflows;
@@ -38,6 +39,10 @@ internal sealed partial class ProposalPageModel(ProposalActions actions, Proposa
     public IReadOnlyList<Organization> Organizations { get; private set; } = [];
 
     public IReadOnlyList<RevisionView> Revisions { get; private set; } = [];
+
+    /// <summary>The files the caller's organisation uploaded that no action has taken yet: an action's form offers them.</summary>
+    public IReadOnlyList<AttachmentView> OwnUnboundFiles =>
+        View.Attachments.Where(a => a.BoundSequence is null && a.Organization.Id == Caller.From(User).OrganizationId).ToList();
 
     /// <summary>Two revisions compared, when asked for: title, summary and body, each as a character diff.</summary>
     public RevisionComparison? Comparison { get; private set; }
@@ -205,6 +210,15 @@ internal sealed partial class ProposalPageModel(ProposalActions actions, Proposa
                     }
                     break;
             }
+        }
+        var attachmentIds = new JsonArray();
+        foreach (var value in Request.Form["attachmentIds"])
+        {
+            attachmentIds.Add(long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var attachmentId) ? JsonValue.Create(attachmentId) : JsonValue.Create(value));
+        }
+        if (attachmentIds.Count > 0)
+        {
+            data["attachmentIds"] = attachmentIds;
         }
         return data;
     }
