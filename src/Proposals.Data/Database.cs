@@ -47,19 +47,75 @@ public sealed class Database
     public string ConnectionString { get; }
     public SqlDialect Dialect { get; }
 
-    /// <summary>An open connection; the caller disposes it.</summary>
+    /// <summary>How often a unit of work meets a transient failure before the failure is the caller's: three tries in about a second.</summary>
+    public static readonly IReadOnlyList<TimeSpan> TransientRetryDelays = [TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(600)];
+
+    /// <summary>
+    /// An open connection; the caller disposes it. Opening is retried over <see cref="TransientRetryDelays"/> when the
+    /// database is briefly unreachable, which is always safe: nothing was sent yet.
+    /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = Dialect.CreateConnection(ConnectionString);
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
+            var connection = Dialect.CreateConnection(ConnectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                return connection;
+            }
+            catch (Exception ex) when (attempt < TransientRetryDelays.Count && IsTransient(ex))
+            {
+                await connection.DisposeAsync();
+                await Task.Delay(TransientRetryDelays[attempt], cancellationToken);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
         }
-        catch
+    }
+
+    /// <summary>Whether an exception, or one it wraps, is the database being briefly unavailable (see <see cref="SqlDialect.IsTransient"/>).</summary>
+    public bool IsTransient(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
         {
-            await connection.DisposeAsync();
-            throw;
+            if (Dialect.IsTransient(current))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction as <see cref="InTransactionAsync{T}(Func{DbConnection, DbTransaction, Task{ValueTuple{bool, T}}}, CancellationToken)"/>
+    /// does, and runs it again, from the start and in a new transaction, when a transient failure rolled it back before
+    /// the commit was sent. Only for work that may run twice: it reads everything it writes from its arguments and its
+    /// writes are guarded (an item's version, a unique key). A failure while committing is never retried, since the
+    /// commit may have happened.
+    /// </summary>
+    public async Task<T> InRetriedTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<(bool Commit, T Result)>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        for (var attempt = 0; ; attempt++)
+        {
+            var committing = false;
+            try
+            {
+                return await InTransactionAsync<T>(async (connection, transaction) =>
+                {
+                    var outcome = await work(connection, transaction);
+                    committing = true;
+                    return outcome;
+                }, cancellationToken);
+            }
+            catch (Exception ex) when (!committing && attempt < TransientRetryDelays.Count && IsTransient(ex))
+            {
+                await Task.Delay(TransientRetryDelays[attempt], cancellationToken);
+            }
         }
     }
 

@@ -150,6 +150,14 @@ public sealed class AttachmentStore(Database database)
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    /// <summary>Every file of an item, oldest first, read inside a transaction that is still writing it (an action's own answer).</summary>
+    internal static async Task<IReadOnlyList<AttachmentRecord>> ListInAsync(DbConnection connection, DbTransaction transaction, long proposalId, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<AttachmentRow>(new CommandDefinition(
+            $"{SelectAttachment} WHERE a.proposal_id = @proposalId ORDER BY a.id", new { proposalId }, transaction, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
     /// <summary>A file on an item the viewer may see, or null.</summary>
     public async Task<AttachmentRecord?> FindAsync(long id, Viewer viewer, CancellationToken cancellationToken)
     {

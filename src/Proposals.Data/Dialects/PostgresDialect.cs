@@ -32,6 +32,16 @@ public sealed class PostgresDialect : SqlDialect
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: UniqueViolation };
 
+    // Class 08 (connection), 57P01-57P03 (shut down, crash shutdown, cannot connect now), 53300 (too many connections),
+    // 40001 and 40P01 (serialization failure, deadlock); a NpgsqlException that is not a server error is the network.
+    public override bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException server => server.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || server.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "40001" or "40P01",
+        NpgsqlException client => client.IsTransient,
+        _ => false,
+    };
+
     // Dapper hands Npgsql an array as one parameter rather than expanding it, so the list is compared with ANY.
     public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
 }

@@ -36,6 +36,12 @@ public abstract class SqlDialect
     /// <summary>Whether an exception is a unique or primary key violation.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
 
+    /// <summary>
+    /// Whether an exception (this one, not its inner ones) is the database being briefly unavailable: unreachable,
+    /// restarting, shutting a connection down, or choosing this transaction as a deadlock or serialization victim.
+    /// </summary>
+    public abstract bool IsTransient(Exception exception);
+
     /// <summary>A condition that <paramref name="column"/> is one of the values of the array parameter <paramref name="parameter"/>.</summary>
     public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
 

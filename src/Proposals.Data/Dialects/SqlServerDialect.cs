@@ -37,4 +37,13 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException sql && sql.Errors.Cast<SqlError>().Any(e => DuplicateKeyErrors.Contains(e.Number));
+
+    // Deadlock victim (1205), lock timeout (1222), the database or server unavailable or being moved (4060, 40197, 40501,
+    // 40613, 49918-49920, 10928, 10929), and the network: timeouts (-2), connection broken or refused (53, 64, 233, 10053,
+    // 10054, 10060, 10061, 11001).
+    private static readonly HashSet<int> TransientErrors =
+        [1205, 1222, 4060, 40197, 40501, 40613, 49918, 49919, 49920, 10928, 10929, -2, 53, 64, 233, 10053, 10054, 10060, 10061, 11001];
+
+    public override bool IsTransient(Exception exception) =>
+        exception is SqlException sql && sql.Errors.Cast<SqlError>().Any(e => TransientErrors.Contains(e.Number));
 }

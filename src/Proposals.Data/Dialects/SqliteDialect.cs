@@ -34,6 +34,9 @@ public sealed class SqliteDialect : SqlDialect
     public override string UpdateReturning(string table, string assignments, string where, IReadOnlyList<string> columns) =>
         $"UPDATE {table} SET {assignments} WHERE {where} RETURNING {string.Join(", ", columns)}";
 
+    // SQLITE_BUSY and SQLITE_LOCKED outlasting the busy timeout: another writer held the file too long.
+    public override bool IsTransient(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: ConstraintError } sqlite
         && (sqlite.SqliteExtendedErrorCode is 2067 or 1555);

@@ -34,6 +34,15 @@ public sealed record ProposalQuery(
 /// <summary>An audit event as the history shows it.</summary>
 public sealed record HistoryEvent(long Sequence, string Action, long ActorUserId, string Actor, long OrganizationId, DateTimeOffset At, string? Comment, JsonObject Data, string FromState, string ToState, int WorkflowVersion);
 
+/// <summary>An item as a transition left it, read inside the transition's own transaction: what its answer is made of.</summary>
+public sealed record StoredItem(ProposalRecord Record, IReadOnlyList<TaskView> OpenTasks, IReadOnlyList<Attachments.AttachmentRecord> Attachments);
+
+/// <summary>
+/// How to answer a transition, and under which Idempotency-Key to keep that answer: the answer is made from the item as
+/// the transaction left it and stored in the same transaction, so that it never depends on a read after the commit.
+/// </summary>
+public sealed record AnswerRule(Func<StoredItem, string> Body, IdempotencyRecord? Idempotency);
+
 /// <summary>A stored answer to an action request, replayed for the same Idempotency-Key.</summary>
 public sealed record IdempotentResponse(string RequestHash, long? ProposalId, int StatusCode, string Body);
 

@@ -199,13 +199,24 @@ public sealed class ProposalStore(Database database)
     }
 
     /// <summary>Writes a new proposal from the engine's start transition and returns its id.</summary>
-    public async Task<long> CreateAsync(WorkflowDefinition definition, Transition start, string summary, string body, int year, DateTimeOffset now, CancellationToken cancellationToken, IdempotencyRecord? idempotency = null)
+    public async Task<long> CreateAsync(WorkflowDefinition definition, Transition start, string summary, string body, int year, DateTimeOffset now, CancellationToken cancellationToken, IdempotencyRecord? idempotency = null) =>
+        (await CreateCoreAsync(definition, start, summary, body, year, now, idempotency, null, cancellationToken)).Id;
+
+    /// <summary>Writes a new proposal and, in the same transaction, its answer (kept under the rule's Idempotency-Key, if any).</summary>
+    public Task<(long Id, string? Answer)> CreateAnsweredAsync(WorkflowDefinition definition, Transition start, string summary, string body, int year, DateTimeOffset now, AnswerRule answer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        return CreateCoreAsync(definition, start, summary, body, year, now, null, answer, cancellationToken);
+    }
+
+    private async Task<(long Id, string? Answer)> CreateCoreAsync(
+        WorkflowDefinition definition, Transition start, string summary, string body, int year, DateTimeOffset now, IdempotencyRecord? idempotency, AnswerRule? answer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(start);
         var item = start.After;
         var state = definition.State(item.State);
-        return await database.InTransactionAsync(async (connection, transaction) =>
+        return await database.InRetriedTransactionAsync<(long, string?)>(async (connection, transaction) =>
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 database.Dialect.InsertReturningId("proposals",
@@ -219,11 +230,8 @@ public sealed class ProposalStore(Database database)
                 }, transaction, cancellationToken: cancellationToken));
             await WriteRevisionAsync(connection, transaction, id, start, now, cancellationToken);
             await WriteEffectsAsync(connection, transaction, id, start, now, cancellationToken);
-            if (idempotency is not null)
-            {
-                await RememberAsync(connection, transaction, idempotency, id, now, cancellationToken);
-            }
-            return id;
+            var text = await AnswerAsync(connection, transaction, id, idempotency, answer, now, cancellationToken);
+            return (true, (id, text));
         }, cancellationToken);
     }
 
@@ -231,14 +239,29 @@ public sealed class ProposalStore(Database database)
     /// Writes a transition if the proposal is still at the version the engine saw. Returns false, writing
     /// nothing, when another action got there first.
     /// </summary>
-    public async Task<bool> ApplyAsync(WorkflowDefinition definition, Transition transition, IdempotencyRecord? idempotency, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> ApplyAsync(WorkflowDefinition definition, Transition transition, IdempotencyRecord? idempotency, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await ApplyCoreAsync(definition, transition, idempotency, null, now, cancellationToken)).Applied;
+
+    /// <summary>
+    /// Writes a transition as <see cref="ApplyAsync"/> does and, in the same transaction, its answer, kept under the rule's
+    /// Idempotency-Key if any; null when another action got there first.
+    /// </summary>
+    public async Task<string?> ApplyAnsweredAsync(WorkflowDefinition definition, Transition transition, DateTimeOffset now, AnswerRule answer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var (applied, text) = await ApplyCoreAsync(definition, transition, null, answer, now, cancellationToken);
+        return applied ? text : null;
+    }
+
+    private async Task<(bool Applied, string? Answer)> ApplyCoreAsync(
+        WorkflowDefinition definition, Transition transition, IdempotencyRecord? idempotency, AnswerRule? answer, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(transition);
         var before = transition.Before ?? throw new ArgumentException("A transition of an existing proposal has a before state.", nameof(transition));
         var item = transition.After;
         var state = definition.State(item.State);
-        return await database.InTransactionAsync<bool>(async (connection, transaction) =>
+        return await database.InRetriedTransactionAsync<(bool, string?)>(async (connection, transaction) =>
         {
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -257,7 +280,7 @@ public sealed class ProposalStore(Database database)
                 }, transaction, cancellationToken: cancellationToken));
             if (changed == 0)
             {
-                return (false, false);
+                return (false, (false, null));
             }
             if (!before.Assignments.SequenceEqual(item.Assignments))
             {
@@ -283,14 +306,39 @@ public sealed class ProposalStore(Database database)
             // Bound with the event that names them; a file bound or deleted meanwhile rolls the whole action back.
             if (!await Attachments.AttachmentStore.MarkBoundAsync(connection, transaction, database.Dialect, before.Id, item.Version, transition.Audit.Action, transition.AttachmentIds, cancellationToken))
             {
-                return (false, false);
+                return (false, (false, null));
             }
+            var text = await AnswerAsync(connection, transaction, before.Id, idempotency, answer, now, cancellationToken);
+            return (true, (true, text));
+        }, cancellationToken);
+    }
+
+    // The answer is made from the item as this transaction left it, and kept with its key before the commit: a caller
+    // whose connection dies after the commit, or who sends the key again, gets exactly this answer.
+    private static async Task<string?> AnswerAsync(
+        DbConnection connection, DbTransaction transaction, long id, IdempotencyRecord? idempotency, AnswerRule? answer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (answer is null)
+        {
             if (idempotency is not null)
             {
-                await RememberAsync(connection, transaction, idempotency, before.Id, now, cancellationToken);
+                await RememberAsync(connection, transaction, idempotency, id, now, cancellationToken);
             }
-            return (true, true);
-        }, cancellationToken);
+            return null;
+        }
+        var row = await connection.QuerySingleOrDefaultAsync<ProposalRow>(new CommandDefinition(
+            $"{SelectProposal} WHERE p.id = @id", new { id }, transaction, cancellationToken: cancellationToken))
+            ?? throw new InvalidOperationException($"Proposal {id} cannot be read in the transaction that wrote it.");
+        var record = await CompleteAsync(connection, transaction, row, cancellationToken);
+        var tasks = await connection.QueryAsync<TaskRow>(new CommandDefinition(
+            $"{SelectTasks} WHERE t.proposal_id = @id AND t.closed_at IS NULL ORDER BY t.id", new { id }, transaction, cancellationToken: cancellationToken));
+        var files = await Attachments.AttachmentStore.ListInAsync(connection, transaction, id, cancellationToken);
+        var text = answer.Body(new StoredItem(record, tasks.Select(t => t.ToView()).ToList(), files));
+        if (answer.Idempotency is { } key)
+        {
+            await RememberAsync(connection, transaction, key with { Body = text }, id, now, cancellationToken);
+        }
+        return text;
     }
 
     // Stamped once, when the item first enters a state outside its party's hands; it stays shared whatever follows.
@@ -453,15 +501,6 @@ public sealed class ProposalStore(Database database)
             FROM idempotency_keys WHERE user_id = @userId AND idempotency_key = @key
             """, new { userId, key }, cancellationToken: cancellationToken));
         return row is null ? null : new IdempotentResponse(row.RequestHash, row.ProposalId, row.StatusCode, row.Body);
-    }
-
-    /// <summary>Stores the answer given to an Idempotency-Key once it is known (the transition was recorded with its key before).</summary>
-    public async Task RememberAnswerAsync(long userId, string key, string body, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE idempotency_keys SET response_body = @body WHERE user_id = @userId AND idempotency_key = @key",
-            new { body, userId, key }, cancellationToken: cancellationToken));
     }
 
     /// <summary>A page of the proposals the viewer may see, newest first.</summary>

@@ -18,8 +18,19 @@ internal static class TextInput
         {
             return null;
         }
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            // Half of a surrogate pair is no character at all: no database stores it as text.
+            if (char.IsSurrogate(c))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"含有不成对的代理字符 U+{(int)c:X4}，不是有效的 Unicode 文本");
+            }
             if (IsForbiddenControl(c))
             {
                 return string.Create(CultureInfo.InvariantCulture, $"含有不允许的控制字符 U+{(int)c:X4}");
@@ -68,7 +79,16 @@ internal static class TextInput
                 }
                 return null;
             case JsonValueKind.String:
-                return Problem(path, element.GetString()) is { } message ? (path, message) : null;
+                string? text;
+                try
+                {
+                    text = element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return (path, "含有不成对的代理字符，不是有效的 Unicode 文本");
+                }
+                return Problem(path, text) is { } message ? (path, message) : null;
             default:
                 return null;
         }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Proposals.Data;
 using Proposals.Data.Proposals;
 using Proposals.Data.Topics;
+using Proposals.Engine.Definitions;
 using Proposals.Engine.Execution;
 using Proposals.Host.Auth;
 using Proposals.Host.Http;
@@ -75,10 +76,11 @@ internal sealed class ProposalActions(
             return Refuse(refusal);
         }
         var idempotency = idempotencyKey is null ? null : new IdempotencyRecord(caller.UserId, idempotencyKey, requestHash!, StatusCodes.Status201Created, "");
+        var (answer, view) = Answer(definition, caller, context, idempotency);
         long id;
         try
         {
-            id = await proposals.CreateAsync(definition, outcome.Transition!, request.Summary?.Trim() ?? "", request.Body?.Trim() ?? "", year, context.Now, cancellationToken, idempotency);
+            (id, _) = await proposals.CreateAnsweredAsync(definition, outcome.Transition!, request.Summary?.Trim() ?? "", request.Body?.Trim() ?? "", year, context.Now, answer, cancellationToken);
         }
         catch (Exception ex) when (database.IsUniqueViolation(ex) && idempotencyKey is not null)
         {
@@ -86,12 +88,26 @@ internal sealed class ProposalActions(
             return await ReplayAsync(caller, null, idempotencyKey, requestHash!, cancellationToken)
                 ?? throw new InvalidOperationException("An idempotency key collided but its record cannot be read.", ex);
         }
-        var view = await ViewAsync(caller, id, cancellationToken);
-        if (idempotencyKey is not null)
+        return TypedResults.Created($"/api/proposals/{id}", view.Value!);
+    }
+
+    /// <summary>A holder the answer is put in when the transaction makes it.</summary>
+    private sealed class Answered
+    {
+        public ProposalView? Value { get; set; }
+    }
+
+    // The caller's answer is made inside the transaction from the item as it left it (and kept with the key there), so
+    // that it never depends on a read after the commit, which a connection lost at that moment would turn into an error.
+    private static (AnswerRule Rule, Answered View) Answer(WorkflowDefinition definition, Caller caller, EngineContext context, IdempotencyRecord? idempotency)
+    {
+        var answered = new Answered();
+        var rule = new AnswerRule(item =>
         {
-            await proposals.RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
-        }
-        return TypedResults.Created($"/api/proposals/{id}", view!);
+            answered.Value = ProposalViews.Detail(item.Record, item.OpenTasks, item.Attachments, definition, caller, context);
+            return JsonSerializer.Serialize(answered.Value, ApiJson.Options);
+        }, idempotency);
+        return (rule, answered);
     }
 
     public Task<ProposalView?> ViewAsync(Caller caller, long id, CancellationToken cancellationToken) =>
@@ -134,10 +150,15 @@ internal sealed class ProposalActions(
             }
         }
 
+        // A refusal is answered only once the key is looked up again: a request with the same key may have committed
+        // since the first look, and then its answer is this request's answer too.
+        async Task<IResult> RefuseUnlessReplayedAsync(IResult refusal) =>
+            idempotencyKey is not null && await ReplayAsync(caller, id, idempotencyKey, requestHash!, cancellationToken) is { } replay ? replay : refusal;
+
         var record = await proposals.FindAsync(id, caller.Viewer, cancellationToken);
         if (record is null)
         {
-            return Problems.NotFound($"提案 {id} 不存在，或不属于本单位");
+            return await RefuseUnlessReplayedAsync(Problems.NotFound($"提案 {id} 不存在，或不属于本单位"));
         }
         if (request.Version is not { } version)
         {
@@ -147,41 +168,32 @@ internal sealed class ProposalActions(
         var context = await contexts.CreateAsync(cancellationToken);
         if (version != record.Instance.Version)
         {
-            return await ConflictAsync(caller, id, version, cancellationToken);
+            return await RefuseUnlessReplayedAsync(await ConflictAsync(caller, id, version, cancellationToken));
         }
         context = await WithNamedTopicAsync(context, request.Data, cancellationToken);
         await contexts.AddAttachmentsAsync(context, id, request.Data, cancellationToken);
         var outcome = WorkflowEngine.Apply(definition, record.Instance, caller.Actor, actionId, request.Data, request.Comment, context);
         if (outcome.Refusal is { } refusal)
         {
-            return Refuse(refusal);
+            return await RefuseUnlessReplayedAsync(Refuse(refusal));
         }
-        var pendingBody = "";
-        var idempotency = idempotencyKey is null ? null : new IdempotencyRecord(caller.UserId, idempotencyKey, requestHash!, StatusCodes.Status200OK, pendingBody);
-        bool applied;
+        var idempotency = idempotencyKey is null ? null : new IdempotencyRecord(caller.UserId, idempotencyKey, requestHash!, StatusCodes.Status200OK, "");
+        var (answer, view) = Answer(definition, caller, context, idempotency);
+        string? applied;
         try
         {
-            applied = await proposals.ApplyAsync(definition, outcome.Transition!, idempotency, context.Now, cancellationToken);
+            applied = await proposals.ApplyAnsweredAsync(definition, outcome.Transition!, context.Now, answer, cancellationToken);
         }
         catch (Exception ex) when (database.IsUniqueViolation(ex) && idempotencyKey is not null)
         {
             // The same key raced in on a parallel request and won; answer as it was answered.
-            return await ReplayAsync(caller, id, idempotencyKey, requestHash!, cancellationToken) ?? await ConflictAsync(caller, id, version, cancellationToken);
+            return await RefuseUnlessReplayedAsync(await ConflictAsync(caller, id, version, cancellationToken));
         }
-        if (!applied)
+        if (applied is null)
         {
-            if (idempotencyKey is not null && await ReplayAsync(caller, id, idempotencyKey, requestHash!, cancellationToken) is { } replay)
-            {
-                return replay;
-            }
-            return await ConflictAsync(caller, id, version, cancellationToken);
+            return await RefuseUnlessReplayedAsync(await ConflictAsync(caller, id, version, cancellationToken));
         }
-        var view = await OutcomeAsync(caller, id, cancellationToken);
-        if (idempotencyKey is not null)
-        {
-            await proposals.RememberAnswerAsync(caller.UserId, idempotencyKey, JsonSerializer.Serialize(view, ApiJson.Options), cancellationToken);
-        }
-        return TypedResults.Ok(view);
+        return TypedResults.Ok(view.Value);
     }
 
     // A revision may move a draft onto another topic; the engine judges the topic, so it is read for it first.

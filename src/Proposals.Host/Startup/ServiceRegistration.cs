@@ -162,6 +162,7 @@ internal static class ServiceRegistration
     public static IServiceCollection AddProposalsApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<Http.DatabaseUnavailable>();
         services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         services.AddOpenApi(options => options.AddDocumentTransformer((document, context, _) =>
         {

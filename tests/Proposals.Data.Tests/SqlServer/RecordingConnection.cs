@@ -161,6 +161,7 @@ internal sealed class RecordingSqlServerDialect(List<RecordedStatement> statemen
     public override string ClaimBatch(string table, string due, string orderBy, IReadOnlyList<string> columns) => _sqlServer.ClaimBatch(table, due, orderBy, columns);
     public override string UpdateReturning(string table, string assignments, string where, IReadOnlyList<string> columns) => _sqlServer.UpdateReturning(table, assignments, where, columns);
     public override bool IsUniqueViolation(Exception exception) => _sqlServer.IsUniqueViolation(exception);
+    public override bool IsTransient(Exception exception) => _sqlServer.IsTransient(exception);
     protected override string JsonTextOf(string column, string name) => _sqlServer.JsonText(column, name);
 }
 

@@ -171,7 +171,11 @@ public sealed class SqlServerSyntaxFacts
         await proposals.CreateAsync(definition, start, "摘要", "正文", 2026, Now, ct);
         await proposals.ApplyAsync(definition, adopt, new IdempotencyRecord(1, "key", "hash", 200, ""), Now, ct);
         await proposals.FindIdempotentAsync(1, "key", ct);
-        await proposals.RememberAnswerAsync(1, "key", "{}", ct);
+        // The answered writes read the item back inside their transaction; a recording connection returns no row, so the
+        // read-back fails after every statement was sent.
+        var answer = new AnswerRule(item => "{}", new IdempotencyRecord(1, "answered", "hash", 200, ""));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => proposals.CreateAnsweredAsync(definition, start, "摘要", "正文", 2026, Now, answer, ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => proposals.ApplyAnsweredAsync(definition, adopt, Now, answer, ct));
         foreach (var viewer in Viewers())
         {
             await proposals.FindAsync(1, viewer, ct);

@@ -70,6 +70,41 @@ public abstract class TwoHostsFacts(Func<TestDatabase> database, ITestOutputHelp
     }
 
     [SkippableFact]
+    public async Task Twenty_requests_with_one_key_on_two_hosts_apply_once_and_all_get_the_first_answer()
+    {
+        Skip.If(_database.Unavailable is not null, _database.Unavailable);
+        using var hostA = new ProposalsHost(_database);
+        using var hostB = new ProposalsHost(_database);
+        await Task.WhenAll(Task.Run(() => hostA.CreateClient().Dispose()), Task.Run(() => hostB.CreateClient().Dispose()));
+        using var chain = await Chain.StartAsync(hostA);
+        var results = new List<(HttpStatusCode Status, string Body)>();
+        for (var round = 0; round < 5; round++)
+        {
+            var id = await chain.SubmittedAsync($"同一个键 {round}");
+            var version = Chain.Version(await chain.Government.ProposalAsync(id));
+            // The same person on both hosts (one token each), sending one request twenty times at once.
+            var onA = await hostA.SignInAsync("zfb.reviewer");
+            var onB = await hostB.SignInAsync("zfb.reviewer");
+            var data = new { leadDepartmentId = chain.Org("fgj"), coDepartmentIds = new[] { chain.Org("jyj") } };
+            using var start = new SemaphoreSlim(0);
+            var sends = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+            {
+                await start.WaitAsync();
+                var response = await (i % 2 == 0 ? onA : onB).ActOnVersionAsync(id, "adopt", version, data, idempotencyKey: $"adopt-once-{round}");
+                return ((response.StatusCode, await response.Content.ReadAsStringAsync()));
+            })).ToList();
+            start.Release(20);
+            var answers = await Task.WhenAll(sends);
+
+            Assert.Equal(1, hostA.Scalar($"SELECT COUNT(*) FROM audit_events WHERE proposal_id = {id} AND action = 'adopt'"));
+            Assert.All(answers, a => Assert.True(a.Item1 == HttpStatusCode.OK, $"{(int)a.Item1}: {a.Item2}"));
+            Assert.Single(answers.Select(a => a.Item2).Distinct());
+            results.AddRange(answers);
+        }
+        output.WriteLine($"{results.Count} requests in 5 rounds of 20 with one key each: {results.Count(r => r.Status == HttpStatusCode.OK)} answered 200 with the round's first answer");
+    }
+
+    [SkippableFact]
     public async Task Twenty_clients_on_two_hosts_never_lose_or_repeat_an_action()
     {
         Skip.If(_database.Unavailable is not null, _database.Unavailable);

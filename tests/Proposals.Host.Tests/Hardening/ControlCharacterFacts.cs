@@ -36,6 +36,23 @@ public abstract class ControlCharacterFacts(Func<TestDatabase> database) : Chain
     }
 
     [SkippableFact]
+    public async Task Half_a_surrogate_pair_in_json_is_refused_naming_the_field_and_a_whole_pair_passes()
+    {
+        var draft = await C.DraftAsync();
+        var topicId = (await C.Member.ProposalAsync(draft))["topicId"]!.GetValue<long>();
+        var before = Counts();
+
+        // Written by hand: System.Text.Json would escape a lone surrogate as U+FFFD when serialising a .NET string.
+        var body = $$"""{"topicId": {{topicId}}, "title": "关于\ud800营商环境", "summary": "摘要", "body": "正文"}""";
+        await RefusedAsync(await C.Member.PostRawAsync("/api/proposals", body), "title");
+        await RefusedAsync(await C.Member.PostRawAsync("/api/proposals", body.Replace("\\ud800营商环境", "营商环境", StringComparison.Ordinal).Replace("正文", "正\\udc00文", StringComparison.Ordinal)), "body");
+        Assert.Equal(before, Counts());
+
+        var pair = await C.Member.PostRawAsync("/api/proposals", body.Replace("\\ud800", "\\ud840\\udc00", StringComparison.Ordinal));
+        Assert.Equal("关于𠀀营商环境", (await ApiClient.Json(pair, HttpStatusCode.Created))["title"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
     public async Task A_nul_in_a_comment_is_refused_naming_the_comment()
     {
         var id = await C.DraftAsync();
