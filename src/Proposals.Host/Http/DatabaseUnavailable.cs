@@ -10,7 +10,7 @@ namespace Proposals.Host.Http;
 /// request: the caller gets 503 with Retry-After and a problem body, and may send the same request again (with its
 /// Idempotency-Key, an action that did commit answers as it did).
 /// </summary>
-internal sealed class DatabaseUnavailable(Database database, IProblemDetailsService problems, ILogger<DatabaseUnavailable> logger) : IExceptionHandler
+internal sealed class DatabaseUnavailable(Database database, IProblemDetailsService problems, Monitoring.ProposalsMetrics metrics, ILogger<DatabaseUnavailable> logger) : IExceptionHandler
 {
     public const int RetryAfterSeconds = 5;
 
@@ -21,9 +21,35 @@ internal sealed class DatabaseUnavailable(Database database, IProblemDetailsServ
         {
             return false;
         }
+        metrics.DatabaseUnavailable(Kind(exception));
         logger.LogWarning(exception, "The database was unavailable for {Method} {Path}; answered 503", httpContext.Request.Method, httpContext.Request.Path);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return await TryWriteAsync(httpContext, exception);
+    }
+
+    // The innermost exception the database layer classed as transient, named by its type (and its SQL state or number).
+    private string Kind(Exception exception)
+    {
+        var kind = exception;
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (database.Dialect.IsTransient(current))
+            {
+                kind = current;
+            }
+        }
+        return kind switch
+        {
+            Npgsql.PostgresException postgres => $"postgres-{postgres.SqlState}",
+            Microsoft.Data.SqlClient.SqlException sql => $"sqlserver-{sql.Number}",
+            Microsoft.Data.Sqlite.SqliteException sqlite => $"sqlite-{sqlite.SqliteErrorCode}",
+            _ => kind.GetType().Name,
+        };
+    }
+
+    private async ValueTask<bool> TryWriteAsync(HttpContext httpContext, Exception exception)
+    {
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

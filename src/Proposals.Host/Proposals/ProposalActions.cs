@@ -28,6 +28,7 @@ internal sealed class ProposalActions(
     WorkflowCatalog catalog,
     EngineContextFactory contexts,
     Data.Attachments.AttachmentStore attachments,
+    Monitoring.ProposalsMetrics metrics,
     Database database)
 {
     public const string ProposalWorkflowId = "proposal-chain";
@@ -168,6 +169,7 @@ internal sealed class ProposalActions(
         var context = await contexts.CreateAsync(cancellationToken);
         if (version != record.Instance.Version)
         {
+            metrics.ActionConflicted(actionId);
             return await RefuseUnlessReplayedAsync(await ConflictAsync(caller, id, version, cancellationToken));
         }
         context = await WithNamedTopicAsync(context, request.Data, cancellationToken);
@@ -175,6 +177,8 @@ internal sealed class ProposalActions(
         var outcome = WorkflowEngine.Apply(definition, record.Instance, caller.Actor, actionId, request.Data, request.Comment, context);
         if (outcome.Refusal is { } refusal)
         {
+            // An action id no definition knows is counted as "unknown": a caller must not be able to grow the metrics at will.
+            metrics.ActionRefused(definition.FindAction(actionId) is null ? "unknown" : actionId, refusal.Kind);
             return await RefuseUnlessReplayedAsync(Refuse(refusal));
         }
         var idempotency = idempotencyKey is null ? null : new IdempotencyRecord(caller.UserId, idempotencyKey, requestHash!, StatusCodes.Status200OK, "");
@@ -191,8 +195,10 @@ internal sealed class ProposalActions(
         }
         if (applied is null)
         {
+            metrics.ActionConflicted(actionId);
             return await RefuseUnlessReplayedAsync(await ConflictAsync(caller, id, version, cancellationToken));
         }
+        metrics.ActionApplied(actionId);
         return TypedResults.Ok(view.Value);
     }
 

@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -163,6 +164,12 @@ internal static class ServiceRegistration
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<Http.DatabaseUnavailable>();
+        services.AddSingleton<Data.Monitoring.MonitoringStore>();
+        services.AddSingleton<Monitoring.ProposalsMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddMeter(Monitoring.ProposalsMetrics.MeterName)
+            .AddPrometheusExporter(options => options.ScrapeEndpointPath = Monitoring.MetricsAccess.Path));
         services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         services.AddOpenApi(options => options.AddDocumentTransformer((document, context, _) =>
         {
@@ -184,8 +191,10 @@ internal static class ServiceRegistration
         app.UseStatusCodePages();
         app.UseTextInputCheck();
         app.UseAuthentication();
+        Monitoring.MetricsAccessMiddleware.UseMetricsAccess(app);
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.MapPrometheusScrapingEndpoint(Monitoring.MetricsAccess.Path).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

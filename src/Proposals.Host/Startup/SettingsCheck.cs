@@ -49,6 +49,10 @@ internal sealed class SettingsCheck(IServiceProvider services, IConfiguration co
         problems.AddRange(MessageTemplates.Problems(configuration));
         problems.AddRange(OidcSignIn.Problems(configuration));
         problems.AddRange(Http.ReverseProxy.Problems(configuration));
+        if (Monitoring.MetricsAccess.Networks(configuration).Problem is { } monitoring)
+        {
+            problems.Add(monitoring);
+        }
         return problems;
     }
 }

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Proposals.Host.Tests.Infrastructure;
+
+namespace Proposals.Host.Tests.Hardening;
+
+/// <summary>
+/// The Prometheus scrape endpoint: only an administrator (or a scraper on the machine or in the configured networks)
+/// reads it, and it reports requests by route and the engine's actions by id and outcome. Counts are checked as at
+/// least what this test did: the meter is the process's, which other tests running at once share.
+/// </summary>
+public sealed partial class MetricsFacts() : ChainFacts(TestDatabases.Sqlite)
+{
+    [SkippableFact]
+    public async Task Only_an_administrator_reads_the_metrics_and_they_count_actions_by_id_and_outcome()
+    {
+        var id = await C.DraftAsync();
+        await C.Member.ActAsync(id, "submit-for-review");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await C.Member.ActOnVersionAsync(id, "adopt", 2, new { leadDepartmentId = C.Org("fgj") })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await C.Member.ActOnVersionAsync(id, "no-such-action", 2)).StatusCode);
+
+        using var anonymous = Host.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await C.Member.GetAsync("/metrics")).StatusCode);
+        var response = await C.Admin.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(Count(text, "proposals_actions_total", ("action", "submit-for-review"), ("outcome", "applied")) >= 1, text);
+        Assert.True(Count(text, "proposals_actions_total", ("action", "adopt"), ("outcome", "refused")) >= 1, text);
+        Assert.True(Count(text, "proposals_actions_total", ("action", "unknown"), ("outcome", "refused")) >= 1, text);
+        Assert.DoesNotContain("no-such-action", text, StringComparison.Ordinal);
+        Assert.Matches(RouteLine(), text);
+        Assert.Contains("proposals_reminders_due", text, StringComparison.Ordinal);
+    }
+
+    // The value of the first sample of a metric whose labels include all of these.
+    private static double Count(string text, string metric, params (string Name, string Value)[] labels)
+    {
+        foreach (var line in text.Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal)))
+        {
+            if (labels.All(l => line.Contains($"{l.Name}=\"{l.Value}\"", StringComparison.Ordinal)))
+            {
+                return double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return 0;
+    }
+
+    [GeneratedRegex("http_server_request_duration_seconds_count\\{[^}]*http_route=\"/api/proposals/\\{id")]
+    private static partial Regex RouteLine();
+}
