@@ -13,6 +13,9 @@ public sealed class ReminderDispatchFactsOnSqlServer() : ReminderDispatchFacts(T
 
 public abstract class ReminderDispatchFacts(Func<TestDatabase> database) : ChainFacts(database)
 {
+    // The default lease (Jobs:Lease).
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
     private Task<int> DispatchAsync(string owner = "host-a") =>
         Host.Services.GetRequiredService<ReminderDispatcher>().DispatchDueAsync(owner, ReminderLevels.All, 100, CancellationToken.None);
 
@@ -59,11 +62,11 @@ public abstract class ReminderDispatchFacts(Func<TestDatabase> database) : Chain
         await C.AdoptedAsync();
         await MoveToAsync(new DateTimeOffset(2026, 3, 4, 1, 30, 0, TimeSpan.Zero));
         var store = Host.Services.GetRequiredService<ReminderStore>();
-        var claimed = await store.ClaimDueAsync("dead-host", Host.Clock.GetUtcNow(), 100, ReminderDispatcher.Lease, ReminderLevels.All, CancellationToken.None);
+        var claimed = await store.ClaimDueAsync("dead-host", Host.Clock.GetUtcNow(), 100, Lease, ReminderLevels.All, CancellationToken.None);
         Assert.Equal(3, claimed.Count);
         Assert.Equal(0, await DispatchAsync("host-b"));
 
-        await MoveToAsync(Host.Clock.GetUtcNow() + ReminderDispatcher.Lease + TimeSpan.FromSeconds(1));
+        await MoveToAsync(Host.Clock.GetUtcNow() + Lease + TimeSpan.FromSeconds(1));
         Assert.Equal(3, await DispatchAsync("host-b"));
         Assert.Equal(3, Host.Scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'reminder-reminder'"));
     }
