@@ -71,8 +71,10 @@ public sealed class KilledHostFacts(ITestOutputHelper output) : IDisposable
         {
             var started = await WaitForAsync(() => Sent(firstId) > Reminders / 10, TimeSpan.FromSeconds(120));
             Assert.True(started, $"host A sent too few reminders to kill it mid-batch ({Sent(firstId)}):\n{hostA.Output}");
-            heldByA = Query<(long, DateTime)>($"SELECT id, claimed_until FROM reminders WHERE id >= {firstId} AND status = 'pending' AND claimed_by LIKE '%:{hostA.Process.Id}:%'");
+            var pid = hostA.Process.Id;
             hostA.Kill();
+            // Read after the kill: a row A finished a moment before it died is not one it left behind.
+            heldByA = Query<(long, DateTime)>($"SELECT id, claimed_until FROM reminders WHERE id >= {firstId} AND status = 'pending' AND claimed_by LIKE '%:{pid}:%'");
             sentBeforeKill = Sent(firstId);
         }
         var killedAt = clock.Elapsed;
