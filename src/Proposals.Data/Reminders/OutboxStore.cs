@@ -149,6 +149,14 @@ public sealed class OutboxStore(Database database)
         return claimed.OrderBy(r => r.Id).Select(r => new DueDelivery(r.Id, r.Channel, r.Attempts, messages[r.NotificationId])).ToList();
     }
 
+    /// <summary>Extends the lease of the notifications <paramref name="owner"/> still holds for routing; returns how many.</summary>
+    public Task<int> RenewUnroutedAsync(string owner, IReadOnlyCollection<long> ids, DateTimeOffset until, CancellationToken cancellationToken) =>
+        Claims.RenewAsync(database, "notifications", owner, ids, until, cancellationToken);
+
+    /// <summary>Extends the lease of the deliveries <paramref name="owner"/> still holds; returns how many.</summary>
+    public Task<int> RenewDeliveriesAsync(string owner, IReadOnlyCollection<long> ids, DateTimeOffset until, CancellationToken cancellationToken) =>
+        Claims.RenewAsync(database, "notification_deliveries", owner, ids, until, cancellationToken);
+
     /// <summary>Marks a claimed delivery sent; false when the claim was lost (another dispatcher owns it now).</summary>
     public async Task<bool> MarkSentAsync(long deliveryId, string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {

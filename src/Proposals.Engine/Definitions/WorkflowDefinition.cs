@@ -109,6 +109,12 @@ public sealed record TaskDefinition
     public DeadlineRule? Deadline { get; init; }
     public IReadOnlyList<ReminderRule> Reminders { get; init; } = [];
     public IReadOnlyList<EscalationRung> Escalation { get; init; } = [];
+
+    /// <summary>
+    /// Whether a task opened after some of its reminder moments still gets one reminder at once, for the latest of them.
+    /// Null (left out, so existing definitions serialise unchanged) means yes.
+    /// </summary>
+    public bool? CatchUpReminders { get; init; }
 }
 
 /// <summary>How a task's due date is found: a span after it opens, or a date of the item shifted by an offset.</summary>

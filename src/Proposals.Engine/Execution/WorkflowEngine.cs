@@ -480,6 +480,7 @@ public static class WorkflowEngine
             {
                 var clock = context.ClockFor(organizationId);
                 dueAt = clock.OverdueAt(dueDate);
+                (DateTimeOffset At, ReminderRule Rule)? latestPassed = null;
                 foreach (var reminder in task.Reminders)
                 {
                     var at = clock.ReminderAt(clock.DueDateAfter(dueDate, reminder.BeforeDuration.Negate()));
@@ -487,6 +488,16 @@ public static class WorkflowEngine
                     {
                         reminders.Add(new ReminderSchedule("reminder", at, Audience(Resolve(reminder.Notify, task, organizationId, item, []), item), null, false));
                     }
+                    else if (latestPassed is null || at > latestPassed.Value.At)
+                    {
+                        latestPassed = (at, reminder);
+                    }
+                }
+                // A task opened after some of its reminder moments (a short deadline) still gets one reminder, at once:
+                // the latest one that passed, never a burst of all of them. Once the task is overdue the ladder speaks instead.
+                if (latestPassed is { } caughtUp && task.CatchUpReminders != false && context.Now < dueAt)
+                {
+                    reminders.Insert(0, new ReminderSchedule("reminder", context.Now, Audience(Resolve(caughtUp.Rule.Notify, task, organizationId, item, []), item), null, false));
                 }
                 foreach (var rung in task.Escalation)
                 {

@@ -47,6 +47,22 @@ internal sealed class JobSchedule(IOptions<JobOptions> options, IServiceProvider
         {
             problems.Add($"{JobOptions.Section}:WorkerCount is {settings.WorkerCount}; it must be between 1 and 64.");
         }
+        if (settings.Lease < TimeSpan.FromSeconds(3) || settings.Lease > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{JobOptions.Section}:Lease is {settings.Lease}; it must be between 00:00:03 and 01:00:00.");
+        }
+        if (settings.BatchSize is < 1 or > 5000)
+        {
+            problems.Add($"{JobOptions.Section}:BatchSize is {settings.BatchSize}; it must be between 1 and 5000.");
+        }
+        if (settings.ReminderMaxAttempts is < 1 or > 100)
+        {
+            problems.Add($"{JobOptions.Section}:ReminderMaxAttempts is {settings.ReminderMaxAttempts}; it must be between 1 and 100.");
+        }
+        if (settings.ReminderFirstRetryDelay <= TimeSpan.Zero || settings.ReminderMaxRetryDelay < settings.ReminderFirstRetryDelay)
+        {
+            problems.Add($"{JobOptions.Section}:ReminderFirstRetryDelay must be positive and at most {JobOptions.Section}:ReminderMaxRetryDelay.");
+        }
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(settings.TimeZone ?? "", out _))
         {
             problems.Add($"{JobOptions.Section}:TimeZone '{settings.TimeZone}' is not a time zone this machine knows (use an IANA id such as Asia/Shanghai).");

@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
 using Proposals.Data.Reminders;
 using Proposals.Host.Notifications;
 using Proposals.Host.Reminders;
@@ -11,7 +12,7 @@ namespace Proposals.Host.Jobs;
 /// hosts at once (claims with leases, once-per-day keys), so Hangfire's own retries are switched off: the next
 /// occurrence, a minute later, is the retry.
 /// </summary>
-internal sealed class ScheduledJobs(ReminderDispatcher reminders, OutboxDispatcher outbox, SupervisorDigest digest, TimeProvider time)
+internal sealed class ScheduledJobs(ReminderDispatcher reminders, OutboxDispatcher outbox, SupervisorDigest digest, IOptionsMonitor<JobOptions> options, TimeProvider time)
 {
     public const string DispatchReminders = "dispatch-reminders";
     public const string SweepOverdue = "overdue-sweep";
@@ -27,8 +28,6 @@ internal sealed class ScheduledJobs(ReminderDispatcher reminders, OutboxDispatch
         [SendDigest] = "30 8 * * *",
     };
 
-    private const int BatchSize = 200;
-
     // One run keeps taking batches while there is work, but hands over before the next occurrence is due.
     private static readonly TimeSpan RunBudget = TimeSpan.FromSeconds(50);
 
@@ -36,12 +35,18 @@ internal sealed class ScheduledJobs(ReminderDispatcher reminders, OutboxDispatch
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     [AutomaticRetry(Attempts = 0)]
-    public Task DispatchRemindersAsync(CancellationToken cancellationToken) =>
-        RepeatAsync(() => reminders.DispatchDueAsync(_owner, ReminderLevels.BeforeDeadline, BatchSize, cancellationToken), BatchSize, cancellationToken);
+    public Task DispatchRemindersAsync(CancellationToken cancellationToken)
+    {
+        var batchSize = options.CurrentValue.BatchSize;
+        return RepeatAsync(() => reminders.DispatchDueAsync(_owner, ReminderLevels.BeforeDeadline, batchSize, cancellationToken), batchSize, cancellationToken);
+    }
 
     [AutomaticRetry(Attempts = 0)]
-    public Task SweepOverdueAsync(CancellationToken cancellationToken) =>
-        RepeatAsync(() => reminders.DispatchDueAsync(_owner, ReminderLevels.Escalations, BatchSize, cancellationToken), BatchSize, cancellationToken);
+    public Task SweepOverdueAsync(CancellationToken cancellationToken)
+    {
+        var batchSize = options.CurrentValue.BatchSize;
+        return RepeatAsync(() => reminders.DispatchDueAsync(_owner, ReminderLevels.Escalations, batchSize, cancellationToken), batchSize, cancellationToken);
+    }
 
     [AutomaticRetry(Attempts = 0)]
     public Task DeliverOutboxAsync(CancellationToken cancellationToken) =>

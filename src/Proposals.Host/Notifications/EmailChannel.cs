@@ -24,6 +24,8 @@ internal sealed class EmailChannel(IOptionsMonitor<NotificationOptions> options)
             mail.To.Add(MailboxAddress.Parse(address));
         }
         mail.Subject = message.Title;
+        // Stable across retries of this delivery, so a mail system that receives it twice can tell it is the same message.
+        mail.MessageId = $"delivery-{message.DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture)}@{smtp.MessageIdHost ?? SmtpOptions.DefaultMessageIdHost}";
         var text = message.Link is null ? message.Body : $"{message.Body}\n\n查看详情：{message.Link}";
         mail.Body = new TextPart("plain") { Text = text + "\n\n——本邮件由提案办理督办系统自动发送，请勿直接回复。" };
         await SendAsync(smtp, settings.Delivery.SendTimeout, client => client.SendAsync(mail, cancellationToken), cancellationToken);

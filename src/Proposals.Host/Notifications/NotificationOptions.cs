@@ -57,6 +57,11 @@ internal sealed class SmtpOptions
     public string? From { get; set; }
 
     public string FromName { get; set; } = "提案办理督办系统";
+
+    public const string DefaultMessageIdHost = "proposals.local";
+
+    /// <summary>The host part of each e-mail's Message-ID (<c>delivery-{id}@host</c>); <see cref="DefaultMessageIdHost"/> when not set.</summary>
+    public string? MessageIdHost { get; set; }
 }
 
 /// <summary>

@@ -71,6 +71,10 @@ internal static class NotificationOptionsValidation
                     {
                         problems.Add($"{section}:Smtp:From '{options.Smtp.From}' is not an email address.");
                     }
+                    if (options.Smtp.MessageIdHost is { } idHost && Uri.CheckHostName(idHost) is not (UriHostNameType.Dns or UriHostNameType.IPv4))
+                    {
+                        problems.Add($"{section}:Smtp:MessageIdHost '{idHost}' is not a host name (for example duban.city.gov.cn).");
+                    }
                     break;
                 case ChannelTypes.WeCom or ChannelTypes.DingTalk or ChannelTypes.Webhook:
                     if (!Uri.TryCreate(channel.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))

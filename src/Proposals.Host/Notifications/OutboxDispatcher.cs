@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Proposals.Data.Organizations;
 using Proposals.Data.Reminders;
 using Proposals.Engine.Execution;
+using Proposals.Host.Jobs;
 
 namespace Proposals.Host.Notifications;
 
@@ -20,6 +21,7 @@ internal sealed class OutboxDispatcher(
     OrganizationStore organizations,
     IEnumerable<INotificationChannel> senders,
     IOptionsMonitor<NotificationOptions> options,
+    IOptionsMonitor<JobOptions> jobOptions,
     Links links,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger)
@@ -37,19 +39,22 @@ internal sealed class OutboxDispatcher(
         return new DeliveryRun(routed, sent, failed, dead);
     }
 
-    // The lease outlasts a batch whose every send runs into its timeout, so no other host takes a row still in flight.
-    private static TimeSpan Lease(DeliveryOptions delivery) =>
-        TimeSpan.FromTicks(delivery.SendTimeout.Ticks * ((delivery.BatchSize + Parallelism - 1) / Parallelism)) + TimeSpan.FromMinutes(1);
+    // Short (Jobs:Lease) and renewed while the batch works, so no other host takes a row still in flight, however slow
+    // its channels, and the rows of a host that died are free again within one lease.
+    private TimeSpan Lease => jobOptions.CurrentValue.Lease;
 
     private async Task<int> RouteAsync(string owner, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var now = time.GetUtcNow();
-        var messages = await outbox.ClaimUnroutedAsync(owner, now, settings.Delivery.BatchSize, Lease(settings.Delivery), cancellationToken);
+        var lease = Lease;
+        var messages = await outbox.ClaimUnroutedAsync(owner, now, settings.Delivery.BatchSize, lease, cancellationToken);
         if (messages.Count == 0)
         {
             return 0;
         }
+        var ids = messages.Select(m => m.Id).ToList();
+        await using var heartbeat = LeaseHeartbeat.Start((until, token) => outbox.RenewUnroutedAsync(owner, ids, until, token), lease, time, logger, cancellationToken);
         var directory = await organizations.DirectoryAsync(cancellationToken);
         var routed = 0;
         foreach (var message in messages)
@@ -85,8 +90,15 @@ internal sealed class OutboxDispatcher(
     private async Task<(int Sent, int Failed, int Dead)> SendAsync(string owner, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var deliveries = await outbox.ClaimDueDeliveriesAsync(owner, time.GetUtcNow(), settings.Delivery.BatchSize, Lease(settings.Delivery), cancellationToken);
+        var lease = Lease;
+        var deliveries = await outbox.ClaimDueDeliveriesAsync(owner, time.GetUtcNow(), settings.Delivery.BatchSize, lease, cancellationToken);
         int sent = 0, failed = 0, dead = 0;
+        if (deliveries.Count == 0)
+        {
+            return (sent, failed, dead);
+        }
+        var ids = deliveries.Select(d => d.Id).ToList();
+        await using var heartbeat = LeaseHeartbeat.Start((until, token) => outbox.RenewDeliveriesAsync(owner, ids, until, token), lease, time, logger, cancellationToken);
         await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (delivery, token) =>
         {
             var error = await TrySendAsync(settings, delivery, token);
@@ -135,7 +147,7 @@ internal sealed class OutboxDispatcher(
         var link = message.ProposalId is { } proposalId ? links.Proposal(proposalId) : links.Supervision;
         try
         {
-            await sender.SendAsync(channel, new ChannelMessage(message.Id, message.ProposalId, message.Kind, message.Title, message.Body, link, message.CreatedAt), cancellationToken);
+            await sender.SendAsync(channel, new ChannelMessage(message.Id, message.ProposalId, message.Kind, message.Title, message.Body, link, message.CreatedAt, delivery.Id), cancellationToken);
             return null;
         }
         catch (ChannelDeliveryException ex)

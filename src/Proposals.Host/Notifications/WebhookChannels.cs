@@ -35,6 +35,8 @@ internal abstract class WebhookChannel(IHttpClientFactory clients, IOptionsMonit
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
         };
+        // Stable across retries of this delivery: the far end may receive it twice (at least once) and can drop the repeat.
+        request.Headers.Add(ChannelMessage.DeliveryIdHeader, message.DeliveryId.ToString(CultureInfo.InvariantCulture));
         Sign(request, channel, body);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.CurrentValue.Delivery.SendTimeout);

@@ -6,6 +6,8 @@ using Proposals.Data.Organizations;
 using Proposals.Data.Reminders;
 using Proposals.Engine.Calendar;
 using Proposals.Engine.Execution;
+using Microsoft.Extensions.Options;
+using Proposals.Host.Jobs;
 using Proposals.Host.Notifications;
 using Proposals.Host.Proposals;
 
@@ -28,41 +30,103 @@ internal sealed class ReminderDispatcher(
     Links links,
     TimeProvider time,
     IConfiguration configuration,
+    IOptionsMonitor<JobOptions> jobOptions,
     ILogger<ReminderDispatcher> logger)
 {
     public const string FlagKeyAction = "flag-key";
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private static readonly JsonSerializerOptions RecipientJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Dispatches up to <paramref name="batchSize"/> due reminders of the given levels; returns how many were sent.</summary>
+    /// <summary>
+    /// Dispatches up to <paramref name="batchSize"/> due reminders of the given levels; returns how many were sent.
+    /// Each row is handled on its own: one that cannot be sent counts an attempt, waits
+    /// (1, 2, 4 … minutes) and is dead-lettered after <see cref="JobOptions.ReminderMaxAttempts"/>, and the rest of
+    /// the batch goes on. The claim's lease is renewed while the batch works.
+    /// </summary>
     public async Task<int> DispatchDueAsync(string owner, ReminderLevels levels, int batchSize, CancellationToken cancellationToken)
     {
+        var settings = jobOptions.CurrentValue;
         var now = time.GetUtcNow();
-        var batch = await reminders.ClaimDueAsync(owner, now, batchSize, Lease, levels, cancellationToken);
+        var batch = await reminders.ClaimDueAsync(owner, now, batchSize, settings.Lease, levels, cancellationToken);
         if (batch.Count == 0)
         {
             return 0;
         }
-        var subjects = await reminders.SubjectsAsync(batch.Select(r => r.Id).ToList(), cancellationToken);
+        var ids = batch.Select(r => r.Id).ToList();
+        await using var heartbeat = LeaseHeartbeat.Start((until, token) => reminders.RenewAsync(owner, ids, until, token), settings.Lease, time, logger, cancellationToken);
+        IReadOnlyDictionary<long, ReminderSubject>? subjects;
+        try
+        {
+            subjects = await reminders.SubjectsAsync(ids, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // One unreadable row must not hold back the others: read them one by one instead.
+            logger.LogWarning(ex, "Reading the subjects of {Count} reminders at once failed; reading them one by one", ids.Count);
+            subjects = null;
+        }
         var context = new EngineContext(now, await calendar.LoadAsync(cancellationToken), await organizations.DirectoryAsync(cancellationToken), configuration["Proposals:TimeZone"] ?? "Asia/Shanghai");
         var sent = 0;
         foreach (var reminder in batch)
         {
-            if (!subjects.TryGetValue(reminder.Id, out var subject) || !subject.TaskOpen)
+            try
             {
-                await reminders.CancelClaimedAsync(reminder.Id, owner, cancellationToken);
-                continue;
+                var found = subjects ?? await reminders.SubjectsAsync([reminder.Id], cancellationToken);
+                if (!found.TryGetValue(reminder.Id, out var subject))
+                {
+                    throw new InvalidOperationException($"reminder {reminder.Id} names task row {reminder.TaskRowId} of proposal {reminder.ProposalId}, which does not exist");
+                }
+                if (!subject.TaskOpen)
+                {
+                    await reminders.CancelClaimedAsync(reminder.Id, owner, cancellationToken);
+                    continue;
+                }
+                var notices = Notices(reminder, subject, context);
+                if (reminder.FlagKey)
+                {
+                    await FlagForKeySupervisionAsync(reminder, subject, context, cancellationToken);
+                }
+                if (await reminders.DeliverAsync(reminder, owner, notices, NextOccurrence(reminder, context), now, cancellationToken))
+                {
+                    sent++;
+                }
             }
-            if (reminder.FlagKey)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                await FlagForKeySupervisionAsync(reminder, subject, context, cancellationToken);
-            }
-            if (await reminders.DeliverAsync(reminder, owner, Notices(reminder, subject, context), NextOccurrence(reminder, context), now, cancellationToken))
-            {
-                sent++;
+                await FailAsync(reminder, owner, ex, settings, cancellationToken);
             }
         }
         return sent;
+    }
+
+    /// <summary>The wait before attempt <paramref name="failedAttempts"/> + 1: the first delay, doubled per failure, capped.</summary>
+    internal static TimeSpan RetryDelay(JobOptions settings, int failedAttempts)
+    {
+        var factor = Math.Pow(2, Math.Clamp(failedAttempts - 1, 0, 30));
+        return TimeSpan.FromTicks((long)Math.Min(settings.ReminderFirstRetryDelay.Ticks * factor, settings.ReminderMaxRetryDelay.Ticks));
+    }
+
+    private async Task FailAsync(DueReminder reminder, string owner, Exception error, JobOptions settings, CancellationToken cancellationToken)
+    {
+        var attempt = reminder.Attempts + 1;
+        var retryAt = time.GetUtcNow() + RetryDelay(settings, attempt);
+        var reason = $"{error.GetType().Name}: {error.Message}";
+        try
+        {
+            await reminders.MarkFailedAsync(reminder.Id, owner, reason, retryAt, settings.ReminderMaxAttempts, time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The row stays claimed and is tried again after the lease; the count of attempts misses this one.
+            logger.LogError(ex, "Could not record the failure of reminder {ReminderId}", reminder.Id);
+        }
+        if (attempt >= settings.ReminderMaxAttempts)
+        {
+            logger.LogError(error, "Reminder {ReminderId} failed {Attempts} times and is dead-lettered: {Error}", reminder.Id, attempt, reason);
+        }
+        else
+        {
+            logger.LogWarning(error, "Reminder {ReminderId} failed (attempt {Attempt}), tried again at {RetryAt:o}: {Error}", reminder.Id, attempt, retryAt, reason);
+        }
     }
 
     private async Task FlagForKeySupervisionAsync(DueReminder reminder, ReminderSubject subject, EngineContext context, CancellationToken cancellationToken)

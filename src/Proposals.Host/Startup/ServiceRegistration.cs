@@ -111,6 +111,7 @@ internal static class ServiceRegistration
         services.AddSingleton<SmtpHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"])
+            .AddCheck<Reminders.ReminderHealthCheck>("reminders", tags: ["ready"])
             .AddCheck<ChannelsHealthCheck>("channels", tags: ["ready"])
             .AddCheck<SmtpHealthCheck>("smtp", tags: ["ready"]);
         return services;

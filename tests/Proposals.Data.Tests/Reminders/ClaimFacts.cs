@@ -53,6 +53,71 @@ public abstract class ClaimFacts(IDatabaseProvider provider) : StoreFacts(provid
     }
 
     [SkippableFact]
+    public async Task A_renewed_claim_outlives_its_lease_and_one_left_to_lapse_is_taken_by_another_owner()
+    {
+        var city = await TestCity.CreateAsync(Database);
+        await city.SubmittedAsync(city.PartyAMember, city.PartyAAdmin, "续租", TestCity.Monday);
+        var store = new ReminderStore(Database);
+        var lease = TimeSpan.FromSeconds(60);
+        var t = TestCity.Monday.AddYears(1);
+        var held = await store.ClaimDueAsync("busy-host", t, 100, lease, ReminderLevels.All, CancellationToken.None);
+        Assert.NotEmpty(held);
+        var ids = held.Select(r => r.Id).ToList();
+
+        // Beats at 20 s and 40 s keep the claim until 100 s: at 90 s nobody else gets the rows, long after the first lease.
+        Assert.Equal(ids.Count, await store.RenewAsync("busy-host", ids, t.AddSeconds(80), CancellationToken.None));
+        Assert.Equal(ids.Count, await store.RenewAsync("busy-host", ids, t.AddSeconds(100), CancellationToken.None));
+        Assert.Empty(await store.ClaimDueAsync("other", t.AddSeconds(90), 100, lease, ReminderLevels.All, CancellationToken.None));
+        // A stranger's beat extends nothing.
+        Assert.Equal(0, await store.RenewAsync("stranger", ids, t.AddHours(1), CancellationToken.None));
+
+        // The busy host finishes one row; its beat no longer counts that one.
+        Assert.True(await store.DeliverAsync(held[0], "busy-host", [], null, t.AddSeconds(95), CancellationToken.None));
+        Assert.Equal(ids.Count - 1, await store.RenewAsync("busy-host", ids, t.AddSeconds(100), CancellationToken.None));
+
+        // Then it stops beating (it died): after the lease another owner takes the rest, and the dead host's late beat takes nothing back.
+        var taken = await store.ClaimDueAsync("other", t.AddSeconds(101), 100, lease, ReminderLevels.All, CancellationToken.None);
+        Assert.Equal(ids.Skip(1).Order(), taken.Select(r => r.Id).Order());
+        Assert.Equal(0, await store.RenewAsync("busy-host", ids, t.AddSeconds(200), CancellationToken.None));
+        Assert.Equal(ids.Count - 1, await ScalarAsync<long>("SELECT COUNT(*) FROM reminders WHERE claimed_by = 'other'"));
+    }
+
+    [SkippableFact]
+    public async Task A_failing_reminder_backs_off_is_dead_lettered_after_the_last_attempt_and_can_be_requeued()
+    {
+        var city = await TestCity.CreateAsync(Database);
+        await city.SubmittedAsync(city.PartyAMember, city.PartyAAdmin, "坏提醒", TestCity.Monday);
+        var store = new ReminderStore(Database);
+        var lease = TimeSpan.FromSeconds(60);
+        var t = TestCity.Monday.AddYears(1);
+        var claimed = await store.ClaimDueAsync("host", t, 100, lease, ReminderLevels.All, CancellationToken.None);
+        var bad = claimed[0];
+        var pendingBefore = (await store.CountsAsync(CancellationToken.None)).Pending;
+        Assert.Equal(0, bad.Attempts);
+
+        Assert.True(await store.MarkFailedAsync(bad.Id, "host", "JsonException: bad recipients", t.AddMinutes(3), maxAttempts: 2, t, CancellationToken.None));
+        Assert.False(await store.MarkFailedAsync(bad.Id, "host", "again", t.AddMinutes(1), maxAttempts: 2, t, CancellationToken.None));
+        // Waits for its next attempt, while the other rows (released here by the lease) are claimed as usual.
+        Assert.DoesNotContain(bad.Id, (await store.ClaimDueAsync("other", t.AddSeconds(90), 100, lease, ReminderLevels.All, CancellationToken.None)).Select(r => r.Id));
+        var retry = Assert.Single(await store.ClaimDueAsync("third", t.AddMinutes(4), 100, lease, ReminderLevels.All, CancellationToken.None), r => r.Id == bad.Id);
+        Assert.Equal(1, retry.Attempts);
+
+        Assert.True(await store.MarkFailedAsync(bad.Id, "third", "JsonException: bad recipients (2)", t.AddMinutes(4), maxAttempts: 2, t.AddMinutes(2), CancellationToken.None));
+        Assert.DoesNotContain(bad.Id, (await store.ClaimDueAsync("fourth", t.AddDays(1), 100, lease, ReminderLevels.All, CancellationToken.None)).Select(r => r.Id));
+        var dead = Assert.Single(await store.ListDeadAsync(0, 10, CancellationToken.None));
+        Assert.Equal((bad.Id, 2, "JsonException: bad recipients (2)", t.AddMinutes(2)), (dead.Id, dead.Attempts, dead.LastError, dead.DeadAt));
+        Assert.Equal("pending", await ScalarAsync<string>("SELECT status FROM reminders WHERE id = @id", new { id = bad.Id }));
+        Assert.Equal(new ReminderCounts(pendingBefore - 1, 1), await store.CountsAsync(CancellationToken.None));
+
+        Assert.False(await store.RequeueDeadAsync(claimed.Count > 1 ? claimed[1].Id : 999_999, t.AddDays(1), CancellationToken.None));
+        Assert.True(await store.RequeueDeadAsync(bad.Id, t.AddDays(1), CancellationToken.None));
+        Assert.False(await store.RequeueDeadAsync(bad.Id, t.AddDays(1), CancellationToken.None));
+        var revived = Assert.Single(await store.ClaimDueAsync("fifth", t.AddDays(2), 100, lease, ReminderLevels.All, CancellationToken.None), r => r.Id == bad.Id);
+        Assert.Equal(0, revived.Attempts);
+        Assert.Empty(await store.ListDeadAsync(0, 10, CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task A_reminder_cancelled_while_claimed_is_not_delivered()
     {
         var city = await TestCity.CreateAsync(Database);

@@ -258,10 +258,17 @@ public sealed class SqlServerSyntaxFacts
         var due = new DueReminder(1, 1, 7, "blue", Now, "[]", "1d", false);
         await reminders.DeliverAsync(due, "host-a", [new ReminderNotice(11, null, "department", "reminder-blue", "标题", "正文"), new ReminderNotice(null, "supervision", "supervisor", "reminder-blue", "标题", "正文")], Now.AddDays(1), Now, ct);
         await reminders.CancelClaimedAsync(1, "host-a", ct);
+        await reminders.RenewAsync("host-a", [1, 2], Now.AddMinutes(1), ct);
+        await reminders.MarkFailedAsync(1, "host-a", "bad recipients", Now.AddMinutes(1), 5, Now, ct);
+        await reminders.RequeueDeadAsync(1, Now, ct);
+        await reminders.ListDeadAsync(0, 20, ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reminders.CountsAsync(ct));
         var outbox = new OutboxStore(database);
         await outbox.ClaimUnroutedAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
         await outbox.RouteAsync(1, "host-a", ["mail", "robot"], Now, ct);
         await outbox.ClaimDueDeliveriesAsync("host-a", Now, 50, TimeSpan.FromMinutes(5), ct);
+        await outbox.RenewUnroutedAsync("host-a", [1, 2], Now.AddMinutes(1), ct);
+        await outbox.RenewDeliveriesAsync("host-a", [1, 2], Now.AddMinutes(1), ct);
         await outbox.MarkSentAsync(1, "host-a", Now, ct);
         await outbox.MarkFailedAsync(1, "host-a", "smtp down", Now.AddMinutes(5), 5, ct);
         await outbox.RetryDeadAsync(1, Now, ct);

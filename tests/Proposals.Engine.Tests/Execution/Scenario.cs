@@ -65,10 +65,11 @@ internal sealed class Scenario
 
     private long _nextTaskRow = 1000;
 
-    public Scenario(WorkingCalendar? calendar = null, string definitionFile = RepositoryFiles.DefinitionFileName)
+    public Scenario(WorkingCalendar? calendar = null, string definitionFile = RepositoryFiles.DefinitionFileName, Func<WorkflowDefinition, WorkflowDefinition>? change = null)
     {
         var loaded = DefinitionLoader.Parse(definitionFile, RepositoryFiles.WorkflowJson(definitionFile));
-        Definition = loaded.Definition ?? throw new InvalidOperationException(string.Join("\n", loaded.Errors));
+        var definition = loaded.Definition ?? throw new InvalidOperationException(string.Join("\n", loaded.Errors));
+        Definition = change is null ? definition : change(definition);
         Calendar = calendar ?? WorkingCalendar.WeekendsOnly;
     }
 
@@ -94,9 +95,10 @@ internal sealed class Scenario
     }
 
     /// <summary>A scenario submitted by the party and waiting for the government.</summary>
-    public static Scenario InGovernmentReview()
+    public static Scenario InGovernmentReview(Func<WorkflowDefinition, WorkflowDefinition>? change = null)
     {
-        var scenario = Drafted();
+        var scenario = new Scenario(change: change);
+        scenario.Create();
         scenario.Do(People.PartyAdmin(), "submit");
         return scenario;
     }

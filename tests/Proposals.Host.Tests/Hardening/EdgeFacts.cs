@@ -93,7 +93,7 @@ public sealed class EdgeFacts() : ChainFacts(TestDatabases.Sqlite)
         foreach (var answer in new[] { admin, loopback })
         {
             Assert.Equal("Healthy", answer["status"]!.GetValue<string>());
-            Assert.Equal(["channels", "database", "outbox", "smtp"], answer["checks"]!.AsObject().Select(p => p.Key).Order());
+            Assert.Equal(["channels", "database", "outbox", "reminders", "smtp"], answer["checks"]!.AsObject().Select(p => p.Key).Order());
             Assert.Equal("Sqlite answers", answer["checks"]!["database"]!["description"]!.GetValue<string>());
         }
     }

@@ -24,6 +24,7 @@ public sealed class WebhookListener : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private readonly ConcurrentDictionary<string, (int Status, string Body)> _answers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
 
     private WebhookListener()
     {
@@ -40,6 +41,10 @@ public sealed class WebhookListener : IAsyncDisposable
                 http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
                 http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray()));
+            if (_holds.TryGetValue(http.Request.Path.Value ?? "", out var hold))
+            {
+                await hold.Task;
+            }
             var (status, answer) = _answers.TryGetValue(http.Request.Path.Value ?? "", out var configured) ? configured : (200, """{"errcode":0,"errmsg":"ok"}""");
             http.Response.StatusCode = status;
             http.Response.ContentType = "application/json";
@@ -63,8 +68,23 @@ public sealed class WebhookListener : IAsyncDisposable
     /// <summary>Answers requests to <paramref name="path"/> with this status and body from now on.</summary>
     public void Answer(string path, int status, string body) => _answers[path] = (status, body);
 
+    /// <summary>Requests to <paramref name="path"/> are received but not answered until <see cref="Release"/>: a slow far end.</summary>
+    public void Hold(string path) => _holds[path] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release(string path)
+    {
+        if (_holds.TryRemove(path, out var hold))
+        {
+            hold.TrySetResult();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var path in _holds.Keys)
+        {
+            Release(path);
+        }
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

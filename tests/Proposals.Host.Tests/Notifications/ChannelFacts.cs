@@ -25,7 +25,7 @@ public sealed class ChannelFacts : IAsyncLifetime
     private static readonly ChannelMessage Message = new(
         42, 7, "reminder-blue", "蓝色督办：《关于优化营商环境的调研报告》办理答复已逾期",
         "《关于优化营商环境的调研报告》的“办理答复”由发改局办理，办理期限 2026-04-15 已过，请立即办理。", "http://proposals.example/api/proposals/7",
-        new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
+        new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero), 913);
 
     public async Task InitializeAsync() => _web = await WebhookListener.StartAsync();
 
@@ -71,6 +71,23 @@ public sealed class ChannelFacts : IAsyncLifetime
         Assert.Equal("提案办理督办系统", mail.From.Mailboxes.Single().Name);
         Assert.Contains(Message.Body, mail.TextBody, StringComparison.Ordinal);
         Assert.Contains("查看详情：http://proposals.example/api/proposals/7", mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Email_and_webhooks_carry_the_delivery_id_as_message_id_and_header()
+    {
+        using var services = Services(("Notifications:Smtp:MessageIdHost", "duban.city.example"));
+        using var plain = Services();
+        var mail = new ChannelSettings { Name = "mail", Type = "email", To = ["fgj@city.example"] };
+
+        await Channel(services, "email").SendAsync(mail, Message, CancellationToken.None);
+        await Channel(plain, "email").SendAsync(mail, Message with { DeliveryId = 914 }, CancellationToken.None);
+        await Channel(plain, "webhook").SendAsync(new ChannelSettings { Name = "hook", Type = "webhook", Url = $"{_web.Url}/hook" }, Message, CancellationToken.None);
+        await Channel(plain, "wecom").SendAsync(new ChannelSettings { Name = "wecom", Type = "wecom", Url = $"{_web.Url}/wecom" }, Message, CancellationToken.None);
+
+        Assert.Equal(["delivery-913@duban.city.example", "delivery-914@proposals.local"], _smtp.Received.Select(r => r.Message.MessageId));
+        Assert.All(_web.Received, r => Assert.Equal("913", r.Headers["X-Proposals-Delivery-Id"]));
+        Assert.Equal(2, _web.Received.Count);
     }
 
     [Fact]

@@ -146,4 +146,28 @@ public abstract class OutboxDeliveryFacts(Func<TestDatabase> database) : ChainFa
         Assert.Contains($"127.0.0.1:{port}", ready["checks"]!["smtp"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(1, Host.Scalar("SELECT COUNT(*) FROM notification_deliveries WHERE channel = 'dcs-mail' AND status = 'pending' AND attempts = 1"));
     }
+
+    [SkippableFact]
+    public async Task A_retried_delivery_carries_the_same_delivery_id_and_every_other_delivery_its_own()
+    {
+        _web.Answer("/dcs", 500, "oa system down");
+        await C.AdoptedAsync();
+        await Jobs.SendDigestAsync(CancellationToken.None);
+        await Jobs.DeliverOutboxAsync(CancellationToken.None);
+        _web.Answer("/dcs", 200, "{}");
+        C.Host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Jobs.DeliverOutboxAsync(CancellationToken.None);
+
+        var hook = _web.ReceivedAt("/dcs");
+        Assert.Equal(2, hook.Count);
+        var hookRow = Host.Scalar("SELECT id FROM notification_deliveries WHERE channel = 'dcs-hook'");
+        Assert.All(hook, r => Assert.Equal(hookRow.ToString(CultureInfo.InvariantCulture), r.Headers["X-Proposals-Delivery-Id"]));
+        Assert.Equal("sent", Host.Database.Scalar<string>("SELECT status FROM notification_deliveries WHERE channel = 'dcs-hook'"));
+        var robot = _web.ReceivedAt("/fgj").Select(r => r.Headers["X-Proposals-Delivery-Id"]).ToList();
+        Assert.NotEmpty(robot);
+        Assert.Equal(robot.Count, robot.Distinct().Count());
+        Assert.DoesNotContain(hookRow.ToString(CultureInfo.InvariantCulture), robot);
+        var mailRow = Host.Scalar("SELECT id FROM notification_deliveries WHERE channel = 'dcs-mail'");
+        Assert.Equal($"delivery-{mailRow}@proposals.local", Assert.Single(_smtp.Received).Message.MessageId);
+    }
 }
