@@ -44,7 +44,7 @@ internal sealed class ReminderDispatcher(
             return 0;
         }
         var subjects = await reminders.SubjectsAsync(batch.Select(r => r.Id).ToList(), cancellationToken);
-        var context = new EngineContext(now, await calendar.LoadAsync(cancellationToken), await organizations.DirectoryAsync(cancellationToken), configuration["Proposals:TimeZone"] ?? "Asia/Shanghai");
+        var context = new EngineContext(now, await calendar.LoadAsync(cancellationToken), await organizations.DirectoryAsync(cancellationToken), Time.ServiceTimeZone.IdFrom(configuration));
         var sent = 0;
         foreach (var reminder in batch)
         {
