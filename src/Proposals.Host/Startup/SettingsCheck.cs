@@ -49,6 +49,8 @@ internal sealed class SettingsCheck(IServiceProvider services, IConfiguration co
         problems.AddRange(MessageTemplates.Problems(configuration));
         problems.AddRange(OidcSignIn.Problems(configuration));
         problems.AddRange(Http.ReverseProxy.Problems(configuration));
+        problems.AddRange(Time.ServiceTimeZone.Problems(configuration));
+        problems.AddRange(Retention.RetentionOptions.Problems(configuration));
         return problems;
     }
 }
