@@ -144,6 +144,22 @@ public sealed class ProposalStore(Database database)
         return row is null ? null : await CompleteAsync(connection, null, row, cancellationToken);
     }
 
+    /// <summary>
+    /// The open items with an open task due from <paramref name="from"/> to <paramref name="to"/> (both included) that is
+    /// not overdue at <paramref name="now"/>: the ones whose deadlines a calendar loaded for those dates may move.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> WithOpenTasksDueBetweenAsync(DateOnly from, DateOnly to, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var ids = await connection.QueryAsync<long>(new CommandDefinition(
+            """
+            SELECT DISTINCT p.id FROM proposals p JOIN tasks t ON t.proposal_id = p.id
+            WHERE p.is_open = @Open AND t.closed_at IS NULL AND t.due_date >= @from AND t.due_date <= @to AND t.due_at > @now
+            ORDER BY p.id
+            """, new { Open = true, from, to, now = now.UtcDateTime }, cancellationToken: cancellationToken));
+        return ids.ToList();
+    }
+
     /// <summary>The open tasks of a proposal, with their names and roles.</summary>
     public async Task<IReadOnlyList<TaskView>> OpenTasksAsync(long proposalId, CancellationToken cancellationToken)
     {
@@ -439,10 +455,11 @@ public sealed class ProposalStore(Database database)
         {
             var taskRowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 database.Dialect.InsertReturningId("tasks", "proposal_id, task_id, name, organization_id, roles, round, opened_at, due_date, due_at",
-                    "@proposalId, @TaskId, @Name, @OrganizationId, @Roles, @Round, @utcNow, @DueDate, @DueAt"),
+                    "@proposalId, @TaskId, @Name, @OrganizationId, @Roles, @Round, @OpenedAt, @DueDate, @DueAt"),
                 new
                 {
-                    proposalId, task.TaskId, task.Name, task.OrganizationId, Roles = string.Join(',', task.Roles), transition.After.Round, utcNow,
+                    proposalId, task.TaskId, task.Name, task.OrganizationId, Roles = string.Join(',', task.Roles), transition.After.Round,
+                    OpenedAt = task.OpenedAt?.UtcDateTime ?? utcNow,
                     task.DueDate, DueAt = DateValues.Store(task.DueAt),
                 }, transaction, cancellationToken: cancellationToken));
             foreach (var reminder in task.Reminders)

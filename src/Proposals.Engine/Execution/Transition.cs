@@ -10,7 +10,11 @@ public sealed record Recipient(long? OrganizationId, OrganizationKind? Organizat
 public sealed record ReminderSchedule(string Level, DateTimeOffset DueAt, IReadOnlyList<Recipient> Recipients, Duration? Repeat, bool FlagKey);
 
 /// <summary>A task to open, with the reminders that watch it.</summary>
-public sealed record TaskOpening(string TaskId, string Name, long OrganizationId, IReadOnlyList<string> Roles, DateOnly? DueDate, DateTimeOffset? DueAt, IReadOnlyList<ReminderSchedule> Reminders);
+public sealed record TaskOpening(string TaskId, string Name, long OrganizationId, IReadOnlyList<string> Roles, DateOnly? DueDate, DateTimeOffset? DueAt, IReadOnlyList<ReminderSchedule> Reminders)
+{
+    /// <summary>When the step began, for a task opened again with a recounted deadline: it keeps its first day. Null: now.</summary>
+    public DateTimeOffset? OpenedAt { get; init; }
+}
 
 /// <summary>An open task to close; its pending reminders are cancelled with it.</summary>
 public sealed record TaskClosing(long TaskRowId, string TaskId, long OrganizationId, string Reason);

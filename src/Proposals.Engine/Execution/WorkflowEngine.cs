@@ -13,7 +13,7 @@ public sealed record NewProposal(long PartyId, long? TopicId, DateOnly? TopicDea
 /// role and organisation may take it, its guards and data; then returns the new instance with every
 /// task, reminder, notification and audit entry that follows. Writing them is the caller's business.
 /// </summary>
-public static class WorkflowEngine
+public static partial class WorkflowEngine
 {
     public const string CreateAction = "create";
     public const int TitleLimit = 200;
@@ -217,7 +217,7 @@ public static class WorkflowEngine
     }
 
     /// <summary>One application of an action: the effects, the task reconciliation and the messages.</summary>
-    private sealed class Step(WorkflowDefinition definition, ProposalInstance before, Actor actor, EngineContext context)
+    private sealed partial class Step(WorkflowDefinition definition, ProposalInstance before, Actor actor, EngineContext context)
     {
         private DateOnly Today(long? organizationId) => context.ClockFor(organizationId).LocalDate(context.Now);
 
@@ -444,14 +444,15 @@ public static class WorkflowEngine
             _ => throw new InvalidOperationException($"Assignee '{task.Assignee}' passed validation but has no resolver."),
         };
 
-        private DateOnly? DueDate(TaskDefinition task, ProposalInstance item, long organizationId)
+        // countFrom: the day the task was first opened, when its deadline is counted again later (a calendar loaded since).
+        private DateOnly? DueDate(TaskDefinition task, ProposalInstance item, long organizationId, DateOnly? countFrom = null)
         {
             if (task.Deadline is not { } rule)
             {
                 return null;
             }
             var clock = context.ClockFor(organizationId);
-            var today = clock.LocalDate(context.Now);
+            var today = countFrom ?? clock.LocalDate(context.Now);
             if (rule.AfterDuration is { } after)
             {
                 return clock.DueDateAfter(today, after);
@@ -471,9 +472,9 @@ public static class WorkflowEngine
             return rule.OffsetDuration is not null && due < today ? today : due;
         }
 
-        private TaskOpening Open(TaskDefinition task, long organizationId, ProposalInstance item)
+        private TaskOpening Open(TaskDefinition task, long organizationId, ProposalInstance item, DateTimeOffset? openedAt = null)
         {
-            var due = DueDate(task, item, organizationId);
+            var due = DueDate(task, item, organizationId, openedAt is { } first ? context.ClockFor(organizationId).LocalDate(first) : null);
             var reminders = new List<ReminderSchedule>();
             DateTimeOffset? dueAt = null;
             if (due is { } dueDate)
@@ -505,7 +506,7 @@ public static class WorkflowEngine
                     reminders.Add(new ReminderSchedule(rung.Level, at, Audience(Resolve(rung.Notify, task, organizationId, item, []), item), DeadlineRule.Parse(rung.Repeat), rung.FlagKey));
                 }
             }
-            return new TaskOpening(task.Id, task.Name, organizationId, task.Roles, due, dueAt, reminders);
+            return new TaskOpening(task.Id, task.Name, organizationId, task.Roles, due, dueAt, reminders) { OpenedAt = openedAt };
         }
 
         // While an item is still in its party's hands nobody else may read of it, so a notice the definition addresses to

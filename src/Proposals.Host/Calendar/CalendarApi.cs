@@ -24,10 +24,10 @@ internal static class CalendarApi
         return app;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<CalendarDay>>, ProblemHttpResult>> ListAsync(string? year, CalendarStore calendar, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<CalendarDay>>, ProblemHttpResult>> ListAsync(string? year, CalendarStore calendar, Time.ServiceTimeZone zone, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var parsed = QueryParsing.Int(year, "year", 2000, 2100, errors) ?? time.GetUtcNow().Year;
+        var parsed = QueryParsing.Int(year, "year", 2000, 2100, errors) ?? zone.CurrentYear;
         return errors.Count > 0 ? Problems.Validation(errors) : TypedResults.Ok(await calendar.ListAsync(parsed, cancellationToken));
     }
 
@@ -81,10 +81,11 @@ internal static class CalendarApi
 
     public const int MaxImportBytes = 64 * 1024;
 
-    public sealed record ImportResponse(bool DryRun, int Days, int Holidays, int Workdays, DateOnly? From, DateOnly? To);
+    /// <summary>What an import read, and how many open items had deadlines in its years counted again (none on a dry run).</summary>
+    public sealed record ImportResponse(bool DryRun, int Days, int Holidays, int Workdays, DateOnly? From, DateOnly? To, int RecomputedItems = 0);
 
     /// <summary>Imports a calendar file (see db/calendars/) sent as text; with dryRun=true only checks it.</summary>
-    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportAsync(HttpContext http, string? dryRun, CalendarStore calendar, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportAsync(HttpContext http, string? dryRun, CalendarImport import, CancellationToken cancellationToken)
     {
         if (!Caller.From(http.User).IsIn(Roles.Admin))
         {
@@ -112,11 +113,8 @@ internal static class CalendarApi
         {
             return Problems.Validation(new Dictionary<string, string[]> { ["file"] = parsed.Errors.ToArray() }, "日历文件有误，未导入任何日期");
         }
-        if (!onlyCheck)
-        {
-            await calendar.SaveAsync(parsed.Days, cancellationToken);
-        }
-        return TypedResults.Ok(Summary(parsed.Days, onlyCheck));
+        var recomputed = onlyCheck ? 0 : await import.ImportAsync(parsed.Days, cancellationToken);
+        return TypedResults.Ok(Summary(parsed.Days, onlyCheck) with { RecomputedItems = recomputed });
     }
 
     public static ImportResponse Summary(IReadOnlyList<CalendarDay> days, bool dryRun) =>

@@ -17,6 +17,7 @@ internal sealed class JobSchedule(IOptions<JobOptions> options, IServiceProvider
         [ScheduledJobs.SweepOverdue] = jobs => jobs.SweepOverdueAsync(CancellationToken.None),
         [ScheduledJobs.DeliverOutbox] = jobs => jobs.DeliverOutboxAsync(CancellationToken.None),
         [ScheduledJobs.SendDigest] = jobs => jobs.SendDigestAsync(CancellationToken.None),
+        [ScheduledJobs.Purge] = jobs => jobs.PurgeAsync(CancellationToken.None),
     };
 
     public Task StartAsync(CancellationToken cancellationToken)

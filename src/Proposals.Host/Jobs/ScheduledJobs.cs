@@ -12,12 +12,13 @@ namespace Proposals.Host.Jobs;
 /// hosts at once (claims with leases, once-per-day keys), so Hangfire's own retries are switched off: the next
 /// occurrence, a minute later, is the retry.
 /// </summary>
-internal sealed class ScheduledJobs(ReminderDispatcher reminders, OutboxDispatcher outbox, SupervisorDigest digest, IOptionsMonitor<JobOptions> options, TimeProvider time)
+internal sealed class ScheduledJobs(ReminderDispatcher reminders, OutboxDispatcher outbox, SupervisorDigest digest, Retention.RetentionPurge purge, IOptionsMonitor<JobOptions> options, TimeProvider time)
 {
     public const string DispatchReminders = "dispatch-reminders";
     public const string SweepOverdue = "overdue-sweep";
     public const string DeliverOutbox = "deliver-outbox";
     public const string SendDigest = "supervisor-digest";
+    public const string Purge = "purge";
 
     /// <summary>The jobs and their default schedules (cron, in <see cref="JobOptions.TimeZone"/>).</summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -26,6 +27,7 @@ internal sealed class ScheduledJobs(ReminderDispatcher reminders, OutboxDispatch
         [SweepOverdue] = "* * * * *",
         [DeliverOutbox] = "* * * * *",
         [SendDigest] = "30 8 * * *",
+        [Purge] = "15 3 * * *",
     };
 
     // One run keeps taking batches while there is work, but hands over before the next occurrence is due.
@@ -58,6 +60,10 @@ internal sealed class ScheduledJobs(ReminderDispatcher reminders, OutboxDispatch
 
     [AutomaticRetry(Attempts = 0)]
     public Task SendDigestAsync(CancellationToken cancellationToken) => digest.SendAsync(cancellationToken);
+
+    // Deleting what is already gone deletes nothing, so a second run, or two hosts at once, is harmless.
+    [AutomaticRetry(Attempts = 0)]
+    public Task PurgeAsync(CancellationToken cancellationToken) => purge.RunAsync(cancellationToken);
 
     private async Task RepeatAsync(Func<Task<int>> batch, int batchSize, CancellationToken cancellationToken)
     {

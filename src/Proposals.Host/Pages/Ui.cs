@@ -7,12 +7,11 @@ namespace Proposals.Host.Pages;
 /// What every page needs to speak to its reader: Chinese by default, English when they switch, and times in
 /// Beijing time (the organisations' zone) whatever the server's clock says.
 /// </summary>
-internal sealed class Ui(IHttpContextAccessor http, IConfiguration configuration)
+internal sealed class Ui(IHttpContextAccessor http, Time.ServiceTimeZone zone)
 {
     public static readonly CultureInfo Chinese = new("zh-CN");
     public static readonly CultureInfo English = new("en");
 
-    private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(configuration["Proposals:TimeZone"] ?? "Asia/Shanghai");
 
     // An instance member, like the rest, so that views read every wording from the one injected Ui.
 #pragma warning disable CA1822
@@ -26,7 +25,10 @@ internal sealed class Ui(IHttpContextAccessor http, IConfiguration configuration
     public string Name(string chinese, string? english) => InEnglish && !string.IsNullOrEmpty(english) ? english : chinese;
 
     public string Time(DateTimeOffset? instant) =>
-        instant is { } value ? TimeZoneInfo.ConvertTime(value, _zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+        instant is { } value ? zone.Local(value).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>The year it is now in the organisations' zone, the default of every year field.</summary>
+    public int CurrentYear => zone.CurrentYear;
 
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
 

@@ -83,7 +83,7 @@ internal static class ProposalViews
             item.TopicId, item.Year, item.Round, item.KeySupervision, item.ItemDueDate, item.NextDueDate, item.Version, item.CreatedAt, item.UpdatedAt);
 
     public static HistoryView History(HistoryEvent e, WorkflowDefinition definition, EngineContext context) =>
-        new(e.Sequence, e.Action, e.Action == WorkflowEngine.CreateAction ? "创建草稿" : definition.FindAction(e.Action)?.Name ?? e.Action,
+        new(e.Sequence, e.Action, e.Action == WorkflowEngine.CreateAction ? "创建草稿" : e.Action == WorkflowEngine.RecomputeDeadlinesAction ? "重算办理期限" : definition.FindAction(e.Action)?.Name ?? e.Action,
             new ActorView(e.ActorUserId, e.Actor), Organization(context, e.OrganizationId), e.At, e.Comment, e.Data,
             e.FromState.Length == 0 ? null : e.FromState, e.ToState, e.WorkflowVersion);
 }

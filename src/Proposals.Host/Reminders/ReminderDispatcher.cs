@@ -64,7 +64,7 @@ internal sealed class ReminderDispatcher(
             logger.LogWarning(ex, "Reading the subjects of {Count} reminders at once failed; reading them one by one", ids.Count);
             subjects = null;
         }
-        var context = new EngineContext(now, await calendar.LoadAsync(cancellationToken), await organizations.DirectoryAsync(cancellationToken), configuration["Proposals:TimeZone"] ?? "Asia/Shanghai");
+        var context = new EngineContext(now, await calendar.LoadAsync(cancellationToken), await organizations.DirectoryAsync(cancellationToken), Time.ServiceTimeZone.IdFrom(configuration));
         var sent = 0;
         foreach (var reminder in batch)
         {

@@ -9,7 +9,7 @@ namespace Proposals.Host.Startup;
 
 /// <summary>
 /// The command line: <c>run</c> (the default), <c>migrate [--script [file] | --check]</c>, <c>check-workflows [folder]</c>, <c>seed-demo</c>,
-/// <c>import-calendar file</c>, <c>verify-history</c>, <c>unlock-user name</c> and <c>backup file [--force]</c>,
+/// <c>import-calendar file</c>, <c>verify-history</c>, <c>purge</c>, <c>unlock-user name</c> and <c>backup file [--force]</c>,
 /// with <c>--demo</c> and the usual ASP.NET Core settings (<c>--urls</c>, <c>--Section:Key value</c>).
 /// </summary>
 internal sealed record CommandLine(string Command, bool Demo, string? Target, string[] HostArgs, string? Error, MigrateMode Mode = MigrateMode.Apply, bool Force = false)
@@ -33,6 +33,8 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           check-workflows [folder] validate the workflow definitions without starting (default: ./workflows)
           seed-demo                migrate, load the demo city and print its users, then exit
           import-calendar <file>   load a year's holidays and make-up working days (see db/calendars/)
+          purge                    delete once what the daily purge job deletes (expired tokens, old idempotency keys, read
+                                   notifications, delivered outbox rows, spent sign-in counts; see Retention:*) and print it
           verify-history           recompute every item's audit hash chain and name the first event that does not match
                                    (exit 0 intact, 1 a mismatch, 3 the database could not be checked)
           unlock-user <name>       end every lockout of a user's sign-in, from every address (exit 0 done, 1 no such user)
@@ -50,7 +52,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
           --help                   show this text
         """;
 
-    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history", "unlock-user", "backup"];
+    private static readonly string[] Commands = ["run", "migrate", "check-workflows", "seed-demo", "import-calendar", "verify-history", "unlock-user", "backup", "purge"];
 
     private static readonly string[] ValueOptions = ["--urls", "--environment", "--contentRoot", "--applicationName"];
 
@@ -172,7 +174,7 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
     }
 
     /// <summary>The commands that only read or change the database: they start no web server, no job storage and no jobs.</summary>
-    public bool TouchesOnlyTheDatabase => Command is "migrate" or "import-calendar" or "verify-history" or "unlock-user" or "backup";
+    public bool TouchesOnlyTheDatabase => Command is "migrate" or "import-calendar" or "verify-history" or "unlock-user" or "backup" or "purge";
 
     /// <summary>Runs a command of <see cref="TouchesOnlyTheDatabase"/> with nothing but the database; returns the exit code.</summary>
     public async Task<int> RunOnDatabaseAsync(IConfiguration configuration, TextWriter output, TextWriter error)
@@ -261,10 +263,13 @@ internal sealed record CommandLine(string Command, bool Demo, string? Target, st
                     error.WriteLine($"error: {migrated.Error}");
                     return 1;
                 }
-                await new CalendarStore(database).SaveAsync(parsed.Days, CancellationToken.None);
+                var recomputed = await Calendar.CalendarImportCommand.ImportAsync(database, configuration, parsed.Days, CancellationToken.None);
                 var summary = Calendar.CalendarApi.Summary(parsed.Days, dryRun: false);
                 output.WriteLine($"Imported {summary.Days} day(s) from {summary.From:yyyy-MM-dd} to {summary.To:yyyy-MM-dd}: {summary.Holidays} holiday(s), {summary.Workdays} make-up working day(s).");
+                output.WriteLine($"Recomputed the open deadlines of {recomputed} item(s) in {string.Join(", ", parsed.Days.Select(d => d.Date.Year).Distinct().Order())}.");
                 return 0;
+            case "purge":
+                return await Retention.PurgeCommand.RunAsync(database, configuration, settings.MigrateOnStart, output, error, CancellationToken.None);
             case "backup":
                 return await Backup.BackupCommand.RunAsync(database, Target!, Force, output, error, CancellationToken.None);
             case "unlock-user":

@@ -83,6 +83,7 @@ internal static class ServiceRegistration
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<Data.Retention.RetentionStore>();
         return true;
     }
 
@@ -90,6 +91,11 @@ internal static class ServiceRegistration
     {
         services.AddSingleton<WorkflowCatalog>();
         services.AddSingleton<EngineContextFactory>();
+        services.AddSingleton<Time.ServiceTimeZone>();
+        services.AddSingleton<Calendar.CalendarImport>();
+        services.AddSingleton<Calendar.CalendarCoverage>();
+        services.AddSingleton<Retention.RetentionPurge>();
+        services.AddHealthChecks().AddCheck<Calendar.CalendarCoverageHealthCheck>("calendar", tags: ["ready"]);
         services.AddSingleton<ProposalActions>();
         services.AddSingleton<Reminders.ReminderDispatcher>();
         services.AddSingleton<SystemAccount>();

@@ -53,6 +53,8 @@ internal sealed class SettingsCheck(IServiceProvider services, IConfiguration co
         {
             problems.Add(monitoring);
         }
+        problems.AddRange(Time.ServiceTimeZone.Problems(configuration));
+        problems.AddRange(Retention.RetentionOptions.Problems(configuration));
         return problems;
     }
 }

@@ -3,6 +3,7 @@ using Proposals.Data.Tests.Migrations;
 using Proposals.Data.Tests.Organizations;
 using Proposals.Data.Tests.Proposals;
 using Proposals.Data.Tests.Reminders;
+using Proposals.Data.Tests.Retention;
 using Proposals.Data.Tests.Topics;
 using Proposals.Data.Tests.Workflows;
 
@@ -35,3 +36,4 @@ public sealed class PostgresProposalConcurrencyFacts(PostgresProvider provider) 
 public sealed class PostgresClaimFacts(PostgresProvider provider) : ClaimFacts(provider), IClassFixture<PostgresProvider>;
 
 public sealed class PostgresHistoryVerifierFacts(PostgresProvider provider) : HistoryVerifierFacts(provider), IClassFixture<PostgresProvider>;
+public sealed class PostgresRetentionStoreFacts(PostgresProvider provider) : RetentionStoreFacts(provider), IClassFixture<PostgresProvider>;

@@ -3,6 +3,7 @@ using Proposals.Data.Tests.Migrations;
 using Proposals.Data.Tests.Organizations;
 using Proposals.Data.Tests.Proposals;
 using Proposals.Data.Tests.Reminders;
+using Proposals.Data.Tests.Retention;
 using Proposals.Data.Tests.Topics;
 using Proposals.Data.Tests.Workflows;
 
@@ -35,3 +36,4 @@ public sealed class SqliteProposalConcurrencyFacts(SqliteProvider provider) : Pr
 public sealed class SqliteClaimFacts(SqliteProvider provider) : ClaimFacts(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteHistoryVerifierFacts(SqliteProvider provider) : HistoryVerifierFacts(provider), IClassFixture<SqliteProvider>;
+public sealed class SqliteRetentionStoreFacts(SqliteProvider provider) : RetentionStoreFacts(provider), IClassFixture<SqliteProvider>;

@@ -152,6 +152,19 @@ public sealed class SqlServerSyntaxFacts
         await calendar.LoadAsync(ct);
         await calendar.ListAsync(2026, ct);
         await calendar.SaveAsync([new CalendarDay(new DateOnly(2026, 10, 1), false, "国庆节")], ct);
+        await calendar.YearsAsync(ct);
+
+        var retention = new global::Proposals.Data.Retention.RetentionStore(database);
+        await retention.PurgeExpiredTokensAsync(Now.AddDays(-7), 500, ct);
+        await retention.PurgeIdempotencyKeysAsync(Now.AddDays(-7), 500, ct);
+        await retention.PurgeSignInFailuresAsync(Now.AddMinutes(-15), 500, ct);
+        await retention.PurgeSignInSuccessesAsync(Now.AddDays(-30), 500, ct);
+        await retention.PurgeDeliveredAsync(Now.AddDays(-30), 500, ct);
+        // With a read notification found, its reads, deliveries and itself are deleted too.
+        dialect.Answer = sql => sql.StartsWith("SELECT n.id FROM notifications n", StringComparison.Ordinal) ? 7L : null;
+        await retention.PurgeReadNotificationsAsync(Now.AddDays(-180), 500, ct);
+        dialect.Answer = null;
+        await retention.RecordRunAsync("t0 k0 n0 d0 f0 s0", Now, ct);
 
         var definition = ProposalChain.Definition;
         var workflows = new WorkflowStore(database);
@@ -195,6 +208,7 @@ public sealed class SqlServerSyntaxFacts
             await proposals.RevisionsAsync(1, viewer, ct);
         }
         await proposals.OpenTasksAsync(1, ct);
+        await proposals.WithOpenTasksDueBetweenAsync(new DateOnly(2027, 1, 1), new DateOnly(2027, 12, 31), Now, ct);
         await proposals.HistoryAsync(1, Viewer.Service, ct);
         await proposals.TasksOfOrganizationAsync(11, ct);
         await proposals.SummariesAsync([1, 2, 3], ct);

@@ -16,7 +16,9 @@ public sealed partial class SqlTextFacts
     {
         // Dialect pieces: paging, list parameters, JSON access, claiming (their own arguments are fixed by the callers).
         "database.Dialect.Paging", "database.Dialect.InList(\"id\", \"ids\")", "database.Dialect.InList(\"p.id\", \"ids\")", "database.Dialect.InList(\"r.id\", \"ids\")",
-        "database.Dialect.InList(\"a.id\", \"ids\")", "dialect.InList(\"id\", \"ids\")",
+        "database.Dialect.InList(\"a.id\", \"ids\")", "dialect.InList(\"id\", \"ids\")", "database.Dialect.InList(\"notification_id\", \"ids\")",
+        // The retention store's batch bound: a time column or expression its own methods spell.
+        "timeColumn",
         "dialect.InList(\"e.action\", \"Actions\")", "dialect.InList(\"t.task_id\", \"Steps\")",
         "dialect.JsonText(\"e.data\", \"partly\")", "dialect.JsonText(\"e.data\", \"category\")", "dialect.JsonText(\"e.data\", \"rating\")",
         "dialect.JsonText(\"e.data\", \"attitudeRating\")", "dialect.JsonText(\"l.data\", property)",
