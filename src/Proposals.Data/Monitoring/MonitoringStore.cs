@@ -9,7 +9,7 @@ public sealed record ChannelCount(string Channel, string Status, long Count);
 /// The work queues as the whole service sees them, whichever host does the work: reminders come due and not yet sent,
 /// those late (due longer ago than the dispatcher should ever take), all reminders sent so far, and deliveries by channel.
 /// </summary>
-public sealed record QueueFigures(long RemindersDue, long RemindersLate, long RemindersSent, IReadOnlyList<ChannelCount> Deliveries);
+public sealed record QueueFigures(long RemindersDue, long RemindersLate, long RemindersSent, long RemindersDead, IReadOnlyList<ChannelCount> Deliveries);
 
 /// <summary>Reads the figures the metrics endpoint reports about the queues; a few grouped counts over indexed columns.</summary>
 public sealed class MonitoringStore(Database database)
@@ -19,6 +19,7 @@ public sealed class MonitoringStore(Database database)
         public long Due { get; init; }
         public long Late { get; init; }
         public long Sent { get; init; }
+        public long Dead { get; init; }
     }
 
     public async Task<QueueFigures> QueuesAsync(DateTimeOffset now, TimeSpan lateAfter, CancellationToken cancellationToken)
@@ -26,8 +27,9 @@ public sealed class MonitoringStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var reminders = await connection.QuerySingleAsync<ReminderCounts>(new CommandDefinition(
             """
-            SELECT SUM(CASE WHEN status = 'pending' AND due_at <= @Now THEN 1 ELSE 0 END) AS Due,
-                   SUM(CASE WHEN status = 'pending' AND due_at <= @LateBefore THEN 1 ELSE 0 END) AS Late,
+            SELECT SUM(CASE WHEN status = 'pending' AND dead_at IS NULL AND due_at <= @Now THEN 1 ELSE 0 END) AS Due,
+                   SUM(CASE WHEN status = 'pending' AND dead_at IS NULL AND due_at <= @LateBefore THEN 1 ELSE 0 END) AS Late,
+                   SUM(CASE WHEN dead_at IS NOT NULL THEN 1 ELSE 0 END) AS Dead,
                    SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END) AS Sent
             FROM reminders
             """, new { Now = now.UtcDateTime, LateBefore = (now - lateAfter).UtcDateTime }, cancellationToken: cancellationToken));
@@ -38,6 +40,6 @@ public sealed class MonitoringStore(Database database)
             GROUP BY channel, status
             ORDER BY channel, status
             """, cancellationToken: cancellationToken));
-        return new QueueFigures(reminders.Due, reminders.Late, reminders.Sent, deliveries.ToList());
+        return new QueueFigures(reminders.Due, reminders.Late, reminders.Sent, reminders.Dead, deliveries.ToList());
     }
 }

@@ -24,13 +24,16 @@ internal sealed class ProposalsMetrics
     private readonly TimeProvider _time;
     private readonly ILogger<ProposalsMetrics> _logger;
     private readonly Lock _gate = new();
-    private QueueFigures _queues = new(0, 0, 0, []);
+    private QueueFigures _queues = new(0, 0, 0, 0, []);
+    private readonly Calendar.CalendarCoverage _coverage;
+    private int _missingCalendarYears;
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
 
-    public ProposalsMetrics(IMeterFactory meters, MonitoringStore store, TimeProvider time, ILogger<ProposalsMetrics> logger)
+    public ProposalsMetrics(IMeterFactory meters, MonitoringStore store, Calendar.CalendarCoverage coverage, TimeProvider time, ILogger<ProposalsMetrics> logger)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _store = store;
+        _coverage = coverage;
         _time = time;
         _logger = logger;
         var meter = meters.Create(MeterName);
@@ -39,6 +42,9 @@ internal sealed class ProposalsMetrics
         meter.CreateObservableGauge("proposals.reminders.due", () => Queues().RemindersDue, description: "Reminders come due and not yet sent.");
         meter.CreateObservableGauge("proposals.reminders.late", () => Queues().RemindersLate, description: "Reminders still unsent five minutes after they came due.");
         meter.CreateObservableCounter("proposals.reminders.sent", () => Queues().RemindersSent, description: "Reminders sent, by every host together.");
+        meter.CreateObservableGauge("proposals.reminders.dead", () => Queues().RemindersDead, description: "Reminders dead-lettered after too many failed attempts.");
+        meter.CreateObservableGauge("proposals.calendar.missing_years", () => { Queues(); return _missingCalendarYears; },
+            description: "Years the working-day calendar is needed for (this one; from 1 November the next too) with no days loaded.");
         meter.CreateObservableGauge("proposals.deliveries", () => Queues().Deliveries.Select(d =>
             new Measurement<long>(d.Count, new KeyValuePair<string, object?>("channel", d.Channel), new KeyValuePair<string, object?>("status", d.Status))),
             description: "External deliveries by channel and status (pending, sent, dead).");
@@ -75,9 +81,11 @@ internal sealed class ProposalsMetrics
         try
         {
             var figures = _store.QueuesAsync(now, LateAfter, CancellationToken.None).GetAwaiter().GetResult();
+            var missing = _coverage.CheckAsync(CancellationToken.None).GetAwaiter().GetResult().Missing.Count;
             lock (_gate)
             {
                 _queues = figures;
+                _missingCalendarYears = missing;
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -32,6 +32,7 @@ public sealed partial class MetricsFacts() : ChainFacts(TestDatabases.Sqlite)
         Assert.DoesNotContain("no-such-action", text, StringComparison.Ordinal);
         Assert.Matches(RouteLine(), text);
         Assert.Contains("proposals_reminders_due", text, StringComparison.Ordinal);
+        Assert.Contains("proposals_calendar_missing_years", text, StringComparison.Ordinal);
     }
 
     // The value of the first sample of a metric whose labels include all of these.
