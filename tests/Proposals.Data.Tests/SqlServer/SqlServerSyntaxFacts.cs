@@ -241,6 +241,14 @@ public sealed class SqlServerSyntaxFacts
         await proposals.ApplyAsync(definition, adopt with { AttachmentIds = [1, 2] }, null, Now, ct);
         dialect.Answer = null;
 
+        await new global::Proposals.Data.Monitoring.MonitoringStore(database).QueuesAsync(Now, TimeSpan.FromMinutes(5), ct);
+        // The read-back of an action's answer, which the recording connection's empty reads stop before it gets there.
+        await using (var connection = await database.OpenAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            await global::Proposals.Data.Attachments.AttachmentStore.ListInAsync(connection, transaction, 1, ct);
+        }
+
         var history = new HistoryVerifier(database);
         await history.VerifyAsync(null, ct);
         await history.VerifyAsync(1, ct);
