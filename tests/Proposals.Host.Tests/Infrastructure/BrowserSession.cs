@@ -67,7 +67,9 @@ public sealed class BrowserSession : IAsyncDisposable
         }
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+            // The document of the page signed in to is enough: waiting for its "load" event has been seen to hang on a
+            // loaded page when the machine is saturated, and every test goes on by navigating itself.
+            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException ex)
         {

@@ -36,7 +36,7 @@ public sealed class WritingBrowserFacts : LaterBrowserFacts
         Assert.Equal(ReviewedBody, await revise.Locator("textarea[name=body]").InputValueAsync());
         await revise.Locator("textarea[name=body]").FillAsync(RevisedBody);
         await revise.Locator("button[type=submit]").ClickAsync();
-        await member.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await member.Locator("#revisions td", new() { HasText = "第 3 稿" }).WaitForAsync();
         Assert.True(await member.Locator("#problem").CountAsync() == 0, await member.Locator("main").InnerTextAsync());
 
         // Revision 2 is what the review read, revision 3 the new text; the page offers exactly that comparison.
@@ -61,11 +61,10 @@ public sealed class WritingBrowserFacts : LaterBrowserFacts
         await submit.Locator("summary").ClickAsync();
         await submit.Locator("input[name=attachmentIds]").CheckAsync();
         await submit.Locator("button[type=submit]").ClickAsync();
-        await member.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        Assert.Equal(0, await member.Locator("#problem").CountAsync());
         // The report is listed under the action that submitted it and can no longer be deleted.
         var group = member.Locator("#attachments h3", new() { HasText = "提交党派审核" });
         await group.WaitForAsync();
+        Assert.Equal(0, await member.Locator("#problem").CountAsync());
         Assert.Equal(0, await member.Locator("#attachments button", new() { HasText = "删除" }).CountAsync());
         await BrowserSession.ScreenshotAsync(member, "attachments");
         await member.Context.CloseAsync();
@@ -75,7 +74,6 @@ public sealed class WritingBrowserFacts : LaterBrowserFacts
         var send = admin.Locator("#action-submit");
         await send.Locator("summary").ClickAsync();
         await send.Locator("button[type=submit]").ClickAsync();
-        await admin.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        Assert.Equal("政府审阅", await admin.Locator("#state").InnerTextAsync());
+        await admin.Locator("#state", new() { HasText = "政府审阅" }).WaitForAsync();
     }
 }
