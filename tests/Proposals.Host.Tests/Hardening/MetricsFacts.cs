@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Text.RegularExpressions;
 using Proposals.Host.Tests.Infrastructure;
@@ -50,4 +51,41 @@ public sealed partial class MetricsFacts() : ChainFacts(TestDatabases.Sqlite)
 
     [GeneratedRegex("http_server_request_duration_seconds_count\\{[^}]*http_route=\"/api/proposals/\\{id")]
     private static partial Regex RouteLine();
+
+    [Theory]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("prometheus.example")]
+    [InlineData("10.0.0.0/24, 192.168.1")]
+    public void A_scrape_network_that_is_not_cidr_is_refused_naming_the_setting_and_the_value(string value)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Monitoring:ScrapeNetworks"] = value }).Build();
+
+        var (networks, problem) = Monitoring.MetricsAccess.Networks(configuration);
+
+        Assert.Empty(networks);
+        Assert.NotNull(problem);
+        Assert.Contains("Monitoring:ScrapeNetworks", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_scraper_in_a_configured_network_may_read_and_one_outside_it_may_not()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Monitoring:ScrapeNetworks"] = "10.0.0.0/24" }).Build();
+        var (networks, problem) = Monitoring.MetricsAccess.Networks(configuration);
+        Assert.Null(problem);
+        bool From(string address)
+        {
+            var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            http.Connection.RemoteIpAddress = IPAddress.Parse(address);
+            return Monitoring.MetricsAccess.Allowed(http, networks);
+        }
+
+        Assert.True(From("10.0.0.7"));
+        Assert.True(From("::ffff:10.0.0.7"));
+        Assert.True(From("127.0.0.1"));
+        Assert.False(From("10.0.1.7"));
+        Assert.False(From("203.0.113.9"));
+    }
 }
