@@ -8,6 +8,9 @@ internal static class RepositoryFiles
     /// <summary>The chain's second version: revisions, co-signers and withdrawal.</summary>
     public const string NextDefinitionFileName = "proposal-chain.v2.json";
 
+    /// <summary>The chain's third version: instructions, plans and milestones, contact, commitments, the second round.</summary>
+    public const string ThirdDefinitionFileName = "proposal-chain.v3.json";
+
     /// <summary>The text of workflows/proposal-chain.json.</summary>
     public static string ProposalChainJson() => WorkflowJson(DefinitionFileName);
 

@@ -18,8 +18,8 @@ public sealed record ProposalRecord(
 /// <summary>One saved text of a proposal: its number, what it said and who saved it when; <paramref name="AuditSequence"/> is its history event.</summary>
 public sealed record RevisionRecord(int Number, string Title, string Summary, string Body, long? TopicId, long ActorUserId, string ActorName, DateTimeOffset At, int AuditSequence);
 
-/// <summary>An open task as lists show it.</summary>
-public sealed record TaskView(long Id, long ProposalId, string TaskId, string Name, long OrganizationId, IReadOnlyList<string> Roles, int Round, DateTimeOffset OpenedAt, DateOnly? DueDate, DateTimeOffset? DueAt);
+/// <summary>An open task as lists show it; <paramref name="Subject"/> is the milestone or commitment number it is about, if any.</summary>
+public sealed record TaskView(long Id, long ProposalId, string TaskId, string Name, long OrganizationId, IReadOnlyList<string> Roles, int Round, DateTimeOffset OpenedAt, DateOnly? DueDate, DateTimeOffset? DueAt, int? Subject = null);
 
 /// <summary>One line of a proposals list.</summary>
 public sealed record ProposalListItem(

@@ -40,6 +40,32 @@ public sealed class ProposalStore(Database database)
         public DateTime UpdatedAt { get; init; }
         public DateOnly? NextDueDate { get; init; }
         public int Revision { get; init; } = 1;
+        public int PlanVersion { get; init; }
+        public string? PlanText { get; init; }
+        public int? RecordedPercent { get; init; }
+        public int? ContactRound { get; init; }
+    }
+
+    private sealed class MilestoneRow
+    {
+        public int Number { get; init; }
+        public int PlanVersion { get; init; }
+        public string Title { get; init; } = "";
+        public DateOnly DueDate { get; init; }
+        public DateTime? CompletedAt { get; init; }
+        public DateTime? CancelledAt { get; init; }
+    }
+
+    private sealed class CommitmentRow
+    {
+        public int Number { get; init; }
+        public int Round { get; init; }
+        public long OrganizationId { get; init; }
+        public string Text { get; init; } = "";
+        public DateOnly DueDate { get; init; }
+        public DateTime MadeAt { get; init; }
+        public DateTime? FulfilledAt { get; init; }
+        public string? FulfilmentText { get; init; }
     }
 
     private sealed class CosignerRow
@@ -90,8 +116,9 @@ public sealed class ProposalStore(Database database)
         public DateTime OpenedAt { get; init; }
         public DateOnly? DueDate { get; init; }
         public DateTime? DueAt { get; init; }
+        public int? Subject { get; init; }
 
-        public TaskView ToView() => new(Id, ProposalId, TaskId, Name, OrganizationId, SplitRoles(Roles), Round, DateValues.Load(OpenedAt), DueDate, DateValues.Load(DueAt));
+        public TaskView ToView() => new(Id, ProposalId, TaskId, Name, OrganizationId, SplitRoles(Roles), Round, DateValues.Load(OpenedAt), DueDate, DateValues.Load(DueAt), Subject);
     }
 
     private sealed class IdempotencyRow
@@ -123,13 +150,14 @@ public sealed class ProposalStore(Database database)
                p.year AS Year, p.title AS Title, p.summary AS Summary, p.body AS Body, p.round AS Round, p.key_supervision AS KeySupervision,
                p.item_due_date AS ItemDueDate, p.extension_due_date AS ExtensionDueDate, p.extension_reason AS ExtensionReason,
                p.extension_requested_at AS ExtensionRequestedAt, p.created_by AS CreatedBy, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
-               p.revision AS Revision
+               p.revision AS Revision, p.plan_version AS PlanVersion, p.plan_text AS PlanText, p.recorded_percent AS RecordedPercent,
+               p.contact_round AS ContactRound
         FROM proposals p
         """;
 
     private const string SelectTasks = """
         SELECT t.id AS Id, t.proposal_id AS ProposalId, t.task_id AS TaskId, t.name AS Name, t.organization_id AS OrganizationId,
-               t.roles AS Roles, t.round AS Round, t.opened_at AS OpenedAt, t.due_date AS DueDate, t.due_at AS DueAt
+               t.roles AS Roles, t.round AS Round, t.opened_at AS OpenedAt, t.due_date AS DueDate, t.due_at AS DueAt, t.subject AS Subject
         FROM tasks t
         """;
 
@@ -185,6 +213,17 @@ public sealed class ProposalStore(Database database)
                    evaluated_round AS EvaluatedRound, rating AS Rating
             FROM proposal_cosigners WHERE proposal_id = @Id ORDER BY invited_at, organization_id
             """, new { row.Id }, transaction, cancellationToken: cancellationToken));
+        var milestones = row.PlanVersion == 0 ? [] : await connection.QueryAsync<MilestoneRow>(new CommandDefinition(
+            """
+            SELECT number AS Number, plan_version AS PlanVersion, title AS Title, due_date AS DueDate, completed_at AS CompletedAt, cancelled_at AS CancelledAt
+            FROM proposal_milestones WHERE proposal_id = @Id ORDER BY number
+            """, new { row.Id }, transaction, cancellationToken: cancellationToken));
+        var commitments = await connection.QueryAsync<CommitmentRow>(new CommandDefinition(
+            """
+            SELECT number AS Number, round AS Round, organization_id AS OrganizationId, text AS Text, due_date AS DueDate, made_at AS MadeAt,
+                   fulfilled_at AS FulfilledAt, fulfilment_text AS FulfilmentText
+            FROM proposal_commitments WHERE proposal_id = @Id ORDER BY number
+            """, new { row.Id }, transaction, cancellationToken: cancellationToken));
         var instance = new ProposalInstance
         {
             Id = row.Id,
@@ -207,9 +246,16 @@ public sealed class ProposalStore(Database database)
                 : null,
             Assignments = assignments.Select(a => new Assignment(a.OrganizationId, a.IsLead, DateValues.Load(a.AssignedAt),
                 DateValues.Load(a.SignedAt), DateValues.Load(a.OpinionAt), DateValues.Load(a.EndedAt), a.EndReason)).ToList(),
-            OpenTasks = tasks.Select(t => new OpenTask(t.Id, t.TaskId, t.OrganizationId, t.DueDate, DateValues.Load(t.OpenedAt))).ToList(),
+            OpenTasks = tasks.Select(t => new OpenTask(t.Id, t.TaskId, t.OrganizationId, t.DueDate, DateValues.Load(t.OpenedAt), t.Subject)).ToList(),
             Cosigners = cosigners.Select(c => new Cosigner(c.OrganizationId, c.Status, DateValues.Load(c.InvitedAt), DateValues.Load(c.AnsweredAt),
                 c.EvaluatedRound, c.Rating)).ToList(),
+            PlanVersion = row.PlanVersion,
+            PlanText = row.PlanText,
+            RecordedPercent = row.RecordedPercent,
+            ContactRound = row.ContactRound,
+            Milestones = milestones.Select(m => new Milestone(m.Number, m.PlanVersion, m.Title, m.DueDate, DateValues.Load(m.CompletedAt), DateValues.Load(m.CancelledAt))).ToList(),
+            Commitments = commitments.Select(c => new Commitment(c.Number, c.Round, c.OrganizationId, c.Text, c.DueDate, DateValues.Load(c.MadeAt),
+                DateValues.Load(c.FulfilledAt), c.FulfilmentText)).ToList(),
         };
         return new ProposalRecord(instance, row.Stage, row.IsOpen, row.Year, row.Summary, row.Body, row.CreatedBy, DateValues.Load(row.CreatedAt), DateValues.Load(row.UpdatedAt));
     }
@@ -284,12 +330,14 @@ public sealed class ProposalStore(Database database)
                 UPDATE proposals
                 SET state = @State, stage = @Stage, is_open = @IsOpen, version = @Version, round = @Round, key_supervision = @KeySupervision,
                     item_due_date = @ItemDueDate, extension_due_date = @ExtensionDueDate, extension_reason = @ExtensionReason,
-                    extension_requested_at = @ExtensionRequestedAt, updated_at = @Now, shared_at = COALESCE(shared_at, @SharedAt)
+                    extension_requested_at = @ExtensionRequestedAt, updated_at = @Now, shared_at = COALESCE(shared_at, @SharedAt),
+                    plan_version = @PlanVersion, plan_text = @PlanText, recorded_percent = @RecordedPercent, contact_round = @ContactRound
                 WHERE id = @Id AND version = @ExpectedVersion
                 """,
                 new
                 {
                     item.State, Stage = state.Stage, IsOpen = !state.Final, item.Version, item.Round, item.KeySupervision, item.ItemDueDate,
+                    item.PlanVersion, item.PlanText, item.RecordedPercent, item.ContactRound,
                     ExtensionDueDate = item.PendingExtension?.NewDueDate, ExtensionReason = item.PendingExtension?.Reason,
                     ExtensionRequestedAt = DateValues.Store(item.PendingExtension?.RequestedAt), Now = now.UtcDateTime,
                     SharedAt = SharedAt(definition, item.State, now), before.Id, ExpectedVersion = before.Version,
@@ -305,6 +353,14 @@ public sealed class ProposalStore(Database database)
             if (!before.Cosigners.SequenceEqual(item.Cosigners))
             {
                 await WriteCosignersAsync(connection, transaction, before.Id, item.Cosigners, cancellationToken);
+            }
+            if (!before.Milestones.SequenceEqual(item.Milestones))
+            {
+                await WriteMilestonesAsync(connection, transaction, before.Id, before.Milestones, item.Milestones, cancellationToken);
+            }
+            if (!before.Commitments.SequenceEqual(item.Commitments))
+            {
+                await WriteCommitmentsAsync(connection, transaction, before.Id, before.Commitments, item.Commitments, cancellationToken);
             }
             if (item.Revision != before.Revision)
             {
@@ -423,6 +479,44 @@ public sealed class ProposalStore(Database database)
         }
     }
 
+    // Rows are kept, never rewritten wholesale: a commitment's id is its address in the API.
+    private static async Task WriteMilestonesAsync(DbConnection connection, DbTransaction transaction, long proposalId, IReadOnlyList<Milestone> before, IReadOnlyList<Milestone> after, CancellationToken cancellationToken)
+    {
+        foreach (var m in after.Except(before))
+        {
+            var parameters = new
+            {
+                proposalId, m.Number, m.PlanVersion, m.Title, m.DueDate, CompletedAt = DateValues.Store(m.CompletedAt), CancelledAt = DateValues.Store(m.CancelledAt),
+            };
+            var sql = before.Any(b => b.Number == m.Number)
+                ? "UPDATE proposal_milestones SET completed_at = @CompletedAt, cancelled_at = @CancelledAt WHERE proposal_id = @proposalId AND number = @Number"
+                : """
+                  INSERT INTO proposal_milestones (proposal_id, number, plan_version, title, due_date, completed_at, cancelled_at)
+                  VALUES (@proposalId, @Number, @PlanVersion, @Title, @DueDate, @CompletedAt, @CancelledAt)
+                  """;
+            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    private static async Task WriteCommitmentsAsync(DbConnection connection, DbTransaction transaction, long proposalId, IReadOnlyList<Commitment> before, IReadOnlyList<Commitment> after, CancellationToken cancellationToken)
+    {
+        foreach (var c in after.Except(before))
+        {
+            var parameters = new
+            {
+                proposalId, c.Number, c.Round, c.OrganizationId, c.Text, c.DueDate, MadeAt = DateValues.Store(c.MadeAt),
+                FulfilledAt = DateValues.Store(c.FulfilledAt), c.FulfilmentText,
+            };
+            var sql = before.Any(b => b.Number == c.Number)
+                ? "UPDATE proposal_commitments SET fulfilled_at = @FulfilledAt, fulfilment_text = @FulfilmentText WHERE proposal_id = @proposalId AND number = @Number"
+                : """
+                  INSERT INTO proposal_commitments (proposal_id, number, round, organization_id, text, due_date, made_at, fulfilled_at, fulfilment_text)
+                  VALUES (@proposalId, @Number, @Round, @OrganizationId, @Text, @DueDate, @MadeAt, @FulfilledAt, @FulfilmentText)
+                  """;
+            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
     /// <summary>The numbered revisions of a proposal's text the viewer may see, oldest first; none when the item is not theirs.</summary>
     public async Task<IReadOnlyList<RevisionRecord>> RevisionsAsync(long proposalId, Viewer viewer, CancellationToken cancellationToken)
     {
@@ -454,11 +548,11 @@ public sealed class ProposalStore(Database database)
         foreach (var task in transition.OpenedTasks)
         {
             var taskRowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                database.Dialect.InsertReturningId("tasks", "proposal_id, task_id, name, organization_id, roles, round, opened_at, due_date, due_at",
-                    "@proposalId, @TaskId, @Name, @OrganizationId, @Roles, @Round, @OpenedAt, @DueDate, @DueAt"),
+                database.Dialect.InsertReturningId("tasks", "proposal_id, task_id, name, organization_id, roles, round, opened_at, due_date, due_at, subject",
+                    "@proposalId, @TaskId, @Name, @OrganizationId, @Roles, @Round, @OpenedAt, @DueDate, @DueAt, @Subject"),
                 new
                 {
-                    proposalId, task.TaskId, task.Name, task.OrganizationId, Roles = string.Join(',', task.Roles), transition.After.Round,
+                    proposalId, task.TaskId, task.Name, task.OrganizationId, Roles = string.Join(',', task.Roles), transition.After.Round, task.Subject,
                     OpenedAt = task.OpenedAt?.UtcDateTime ?? utcNow,
                     task.DueDate, DueAt = DateValues.Store(task.DueAt),
                 }, transaction, cancellationToken: cancellationToken));

@@ -159,6 +159,10 @@ internal static class DefinitionValidator
                 {
                     Add($"{path}.tasks[{t}]", $"unknown task '{state.Tasks[t]}'");
                 }
+                else if (d.Tasks.First(task => task.Id == state.Tasks[t]).Standing)
+                {
+                    Add($"{path}.tasks[{t}]", $"'{state.Tasks[t]}' is a standing task: it is owed in every state, and no state lists it");
+                }
             }
         }
 
@@ -194,6 +198,17 @@ internal static class DefinitionValidator
         if (task.When is not null && !TaskConditions.All.Contains(task.When))
         {
             add($"{path}.when", $"unknown condition '{task.When}'");
+        }
+        var perSubject = task.Assignee is Assignees.Milestones or Assignees.OpenCommitments;
+        if (task.Standing && task.Assignee != Assignees.OpenCommitments)
+        {
+            add($"{path}.standing", $"only a task of '{Assignees.OpenCommitments}' can be standing: other assignees end with their state");
+        }
+        if ((task.Deadline?.From == DeadlineSources.SubjectDue) != perSubject && task.Deadline is not null)
+        {
+            add($"{path}.deadline.from", perSubject
+                ? $"a task of '{task.Assignee}' is due on its subject's date: use from '{DeadlineSources.SubjectDue}'"
+                : $"'{DeadlineSources.SubjectDue}' is only for tasks of '{Assignees.Milestones}' or '{Assignees.OpenCommitments}'");
         }
         if (task.Deadline is { } deadline)
         {
@@ -268,6 +283,10 @@ internal static class DefinitionValidator
         {
             add($"{path}.from", "an action needs the states it starts from, or fromAnyOpenState");
         }
+        if (action.AlsoWhenClosed && (action.To is not null || action.Branches.Count > 0 || action.ItemDeadline is not null))
+        {
+            add($"{path}.alsoWhenClosed", "an action taken on a closed item cannot move it or set its deadline: drop to, branches and itemDeadline");
+        }
         for (var i = 0; i < action.From.Count; i++)
         {
             if (!stateIds.Contains(action.From[i]))
@@ -291,6 +310,7 @@ internal static class DefinitionValidator
             }
         }
         CheckEffects(action.Effects, $"{path}.effects", add);
+        CheckEffectData(action, path, add);
         CheckRecipients(action.Notify, $"{path}.notify", add);
         CheckItemDeadline(action.ItemDeadline, $"{path}.itemDeadline", action, add);
 
@@ -460,6 +480,31 @@ internal static class DefinitionValidator
             if (!Effects.All.Contains(effects[i]))
             {
                 add($"{path}[{i}]", $"unknown effect '{effects[i]}'; expected one of {string.Join(", ", Effects.All)}");
+            }
+        }
+    }
+
+    // The data fields an effect reads, with the type it reads them as; an action whose data lacks one could never take effect.
+    private static readonly Dictionary<string, (string Field, string Type, bool Required)[]> EffectFields = new(StringComparer.Ordinal)
+    {
+        [Effects.Plan] = [("milestones", FieldTypes.MilestoneList, true), ("text", FieldTypes.Text, true)],
+        [Effects.CompleteMilestone] = [("milestoneId", FieldTypes.WholeNumber, true)],
+        [Effects.RecordPercent] = [("percent", FieldTypes.WholeNumber, false)],
+        [Effects.RecordContact] = [("contactDate", FieldTypes.Date, true)],
+        [Effects.RecordCommitment] = [("commitmentDate", FieldTypes.Date, false)],
+        [Effects.FulfilCommitment] = [("commitmentId", FieldTypes.WholeNumber, true), ("text", FieldTypes.Text, true)],
+    };
+
+    private static void CheckEffectData(ActionDefinition action, string path, Action<string, string> add)
+    {
+        foreach (var effect in action.Effects.Concat(action.Branches.SelectMany(b => b.Effects)).Distinct())
+        {
+            foreach (var (field, type, required) in EffectFields.GetValueOrDefault(effect) ?? [])
+            {
+                if (!action.Data.TryGetValue(field, out var definition) || definition.Type != type || (required && !definition.Required))
+                {
+                    add($"{path}.data.{field}", $"the effect '{effect}' reads {(required ? "a required" : "a")} {type} field '{field}'");
+                }
             }
         }
     }

@@ -43,9 +43,15 @@ public static class Assignees
     public const string CoDepartmentsWithoutOpinion = "co-departments-without-opinion";
     public const string LeadDepartment = "lead-department";
 
+    /// <summary>One task for each open milestone of the current plan, owed by the lead department.</summary>
+    public const string Milestones = "milestones";
+
+    /// <summary>One task for each commitment not yet fulfilled, owed by the department that made it.</summary>
+    public const string OpenCommitments = "open-commitments";
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        Party, Government, UnsignedDepartments, CoDepartmentsWithoutOpinion, LeadDepartment,
+        Party, Government, UnsignedDepartments, CoDepartmentsWithoutOpinion, LeadDepartment, Milestones, OpenCommitments,
     };
 }
 
@@ -63,9 +69,12 @@ public static class DeadlineSources
     public const string TopicDeadline = "topic-deadline";
     public const string ItemDeadline = "item-deadline";
 
+    /// <summary>The due date of what the task is about: its milestone, or its commitment.</summary>
+    public const string SubjectDue = "subject-due";
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        TopicDeadline, ItemDeadline,
+        TopicDeadline, ItemDeadline, SubjectDue,
     };
 }
 
@@ -104,10 +113,23 @@ public static class Guards
     public const string NoOpenInvitation = "no-open-invitation";
     public const string ActorNotEvaluatedAsCosigner = "actor-not-evaluated-as-cosigner";
 
+    /// <summary>The lead department recorded its contact with the proposing party in this round (沟通联系).</summary>
+    public const string ContactRecorded = "contact-recorded";
+
+    /// <summary>The item is in its second round or a later one.</summary>
+    public const string LaterRound = "later-round";
+
+    /// <summary>The caller's department has a commitment still open on the item.</summary>
+    public const string ActorHasOpenCommitment = "actor-has-open-commitment";
+
+    /// <summary>The lead department has a plan whose milestones are not all completed.</summary>
+    public const string OpenMilestone = "open-milestone";
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         ActorNotSigned, ActorSigned, ActorOpinionNotGiven, AllSigned, AllOpinionsGiven,
         ExtensionPending, NoExtensionPending, KeyFlagged, NotKeyFlagged, NoOpenInvitation, ActorNotEvaluatedAsCosigner,
+        ContactRecorded, LaterRound, ActorHasOpenCommitment, OpenMilestone,
     };
 }
 
@@ -130,10 +152,28 @@ public static class Effects
     public const string DeclineCosign = "decline-cosign";
     public const string EvaluateAsCosigner = "evaluate-as-cosigner";
 
+    /// <summary>A new plan replaces the current one: its open milestones are cancelled, the new ones numbered on.</summary>
+    public const string Plan = "plan";
+    public const string CompleteMilestone = "complete-milestone";
+
+    /// <summary>Keeps the percentage the data gives, when it gives one, as the item's progress.</summary>
+    public const string RecordPercent = "record-percent";
+
+    /// <summary>Notes that the lead department spoke with the party in this round.</summary>
+    public const string RecordContact = "record-contact";
+
+    /// <summary>A reply that promises a solution by a date (B-class) leaves a commitment behind it.</summary>
+    public const string RecordCommitment = "record-commitment";
+    public const string FulfilCommitment = "fulfil-commitment";
+
+    /// <summary>The co-departments' earlier opinions no longer count: each is asked again.</summary>
+    public const string AskFreshOpinions = "ask-fresh-opinions";
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         AssignDepartments, Sign, ReturnAssignment, RecordOpinion, RequestExtension, GrantExtension,
         RefuseExtension, FlagKey, UnflagKey, NextRound, Revise, InviteCosigner, AcceptCosign, DeclineCosign, EvaluateAsCosigner,
+        Plan, CompleteMilestone, RecordPercent, RecordContact, RecordCommitment, FulfilCommitment, AskFreshOpinions,
     };
 }
 
@@ -148,9 +188,12 @@ public static class FieldTypes
     public const string Organization = "organization";
     public const string OrganizationList = "organization-list";
 
+    /// <summary>A plan's milestones: [{title, dueDate}], between min and max of them.</summary>
+    public const string MilestoneList = "milestone-list";
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        Text, Bool, Date, WholeNumber, Choice, Organization, OrganizationList,
+        Text, Bool, Date, WholeNumber, Choice, Organization, OrganizationList, MilestoneList,
     };
 }
 

@@ -36,9 +36,13 @@ public sealed record WorkflowDefinition
     {
         ArgumentNullException.ThrowIfNull(action);
         var definition = FindState(state);
-        if (definition is null || definition.Final)
+        if (definition is null)
         {
             return false;
+        }
+        if (definition.Final)
+        {
+            return action.AlsoWhenClosed;
         }
         return action.FromAnyOpenState || action.From.Contains(state);
     }
@@ -115,6 +119,12 @@ public sealed record TaskDefinition
     /// Null (left out, so existing definitions serialise unchanged) means yes.
     /// </summary>
     public bool? CatchUpReminders { get; init; }
+
+    /// <summary>
+    /// A standing task is owed in every state, final ones included, for as long as its assignee names someone (a commitment
+    /// outlives the item's closing). No state lists it.
+    /// </summary>
+    public bool Standing { get; init; }
 }
 
 /// <summary>How a task's due date is found: a span after it opens, or a date of the item shifted by an offset.</summary>
@@ -177,6 +187,9 @@ public sealed record ActionDefinition
     public ItemDeadlineRule? ItemDeadline { get; init; }
     public IReadOnlyList<BranchDefinition> Branches { get; init; } = [];
     public IReadOnlyList<string> Notify { get; init; } = [];
+
+    /// <summary>Whether the action may also be taken once the item is closed (fulfilling a commitment); it never moves the item.</summary>
+    public bool AlsoWhenClosed { get; init; }
 
     /// <summary>The roles that may take the action in a state.</summary>
     public IReadOnlyList<string> RolesInState(string state) => RolesIn is not null && RolesIn.TryGetValue(state, out var narrower) ? narrower : Roles;

@@ -133,9 +133,73 @@ internal static class ActionData
                     ids.Add(item);
                 }
                 return ok ? ids : null;
+            case FieldTypes.MilestoneList:
+                return Milestones(path, label, field, node, errors);
             default:
                 throw new InvalidOperationException($"Field type '{field.Type}' passed validation but has no reader.");
         }
+    }
+
+    public const int MilestoneTitleLimit = 200;
+
+    // [{title, dueDate}], in the order given; each milestone's problems are named by its place, as the form shows them.
+    private static JsonArray? Milestones(string path, string label, FieldDefinition field, JsonNode node, Dictionary<string, List<string>> errors)
+    {
+        var fewest = field.Min ?? 1;
+        var most = field.Max ?? 20;
+        if (node is not JsonArray array)
+        {
+            AddError(errors, path, $"{label}应为数组：[{{\"title\": 名称, \"dueDate\": 日期}}]");
+            return null;
+        }
+        if (array.Count < fewest || array.Count > most)
+        {
+            AddError(errors, path, $"{label}应有 {fewest} 到 {most} 项，实际 {array.Count} 项");
+            return null;
+        }
+        var titleLimit = field.MaxLength ?? MilestoneTitleLimit;
+        var result = new JsonArray();
+        var ok = true;
+        for (var i = 0; i < array.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            if (array[i] is not JsonObject milestone)
+            {
+                AddError(errors, itemPath, $"第 {i + 1} 项应为对象：{{\"title\": 名称, \"dueDate\": 日期}}");
+                ok = false;
+                continue;
+            }
+            foreach (var (key, _) in milestone)
+            {
+                if (key is not ("title" or "dueDate"))
+                {
+                    AddError(errors, $"{itemPath}.{key}", $"第 {i + 1} 项没有字段 {key}（只有 title 和 dueDate）");
+                    ok = false;
+                }
+            }
+            string? title = null;
+            if (milestone["title"] is not JsonValue titleValue || !titleValue.TryGetValue(out title) || string.IsNullOrWhiteSpace(title))
+            {
+                AddError(errors, $"{itemPath}.title", $"第 {i + 1} 项必须填写节点名称");
+                ok = false;
+            }
+            else if (title.Trim().Length > titleLimit)
+            {
+                AddError(errors, $"{itemPath}.title", $"第 {i + 1} 项名称过长：最多 {titleLimit} 字，实际 {title.Trim().Length} 字");
+                ok = false;
+            }
+            DateOnly due = default;
+            if (milestone["dueDate"] is not JsonValue dueValue || !dueValue.TryGetValue<string>(out var dueText) || !CalendarDates.TryParse(dueText, out due))
+            {
+                AddError(errors, $"{itemPath}.dueDate", $"第 {i + 1} 项的完成日期：{CalendarDates.Expectation}");
+                ok = false;
+            }
+            if (ok)
+            {
+                result.Add(new JsonObject { ["title"] = title!.Trim(), ["dueDate"] = due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+            }
+        }
+        return ok ? result : null;
     }
 
     // A number parsed from JSON text reads as any integer type; one built in code (a page's form) only as the type it was made with.

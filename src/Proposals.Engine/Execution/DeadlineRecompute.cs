@@ -67,13 +67,13 @@ public static partial class WorkflowEngine
                 {
                     continue;
                 }
-                var recounted = DueDate(task, before, open.OrganizationId, clock.LocalDate(open.OpenedAt));
+                var recounted = DueDate(task, before, open.OrganizationId, open.Subject, clock.LocalDate(open.OpenedAt));
                 if (recounted is not { } due || due == old || !(years.Contains(old.Year) || years.Contains(due.Year)))
                 {
                     continue;
                 }
                 closed.Add(new TaskClosing(open.Id, open.TaskId, open.OrganizationId, RecomputeDeadlinesAction));
-                opened.Add(Open(task, open.OrganizationId, before, open.OpenedAt));
+                opened.Add(Open(task, open.OrganizationId, open.Subject, before, open.OpenedAt));
                 changes.Add(new DeadlineChange(open.TaskId, open.OrganizationId, old, due));
             }
             return (closed, opened, changes);

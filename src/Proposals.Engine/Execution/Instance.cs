@@ -64,8 +64,34 @@ public sealed record Cosigner(
 /// <summary>A topic as a revision that moves a draft onto it needs it: whose it is, whether it is still open, its deadline.</summary>
 public sealed record TopicInfo(long Id, string Title, int Year, DateOnly ResearchDeadline, bool Closed, IReadOnlyList<long> PartyIds);
 
-/// <summary>A task that is open now, as stored.</summary>
-public sealed record OpenTask(long Id, string TaskId, long OrganizationId, DateOnly? DueDate, DateTimeOffset OpenedAt);
+/// <summary>A task that is open now, as stored; <see cref="Subject"/> is the milestone or commitment number it is about.</summary>
+public sealed record OpenTask(long Id, string TaskId, long OrganizationId, DateOnly? DueDate, DateTimeOffset OpenedAt, int? Subject = null);
+
+/// <summary>A dated step of the lead department's plan (办理方案); numbered on across the item's plans.</summary>
+public sealed record Milestone(
+    int Number,
+    int PlanVersion,
+    string Title,
+    DateOnly DueDate,
+    DateTimeOffset? CompletedAt = null,
+    DateTimeOffset? CancelledAt = null)
+{
+    public bool IsOpen => CompletedAt is null && CancelledAt is null;
+}
+
+/// <summary>What a B-class reply promised: a solution by a date, owed by the department that replied, after the item closes too.</summary>
+public sealed record Commitment(
+    int Number,
+    int Round,
+    long OrganizationId,
+    string Text,
+    DateOnly DueDate,
+    DateTimeOffset MadeAt,
+    DateTimeOffset? FulfilledAt = null,
+    string? FulfilmentText = null)
+{
+    public bool IsOpen => FulfilledAt is null;
+}
 
 /// <summary>A proposal as the engine sees it: everything that decides what may happen next.</summary>
 public sealed record ProposalInstance
@@ -92,6 +118,38 @@ public sealed record ProposalInstance
     public IReadOnlyList<Assignment> Assignments { get; init; } = [];
     public IReadOnlyList<OpenTask> OpenTasks { get; init; } = [];
     public IReadOnlyList<Cosigner> Cosigners { get; init; } = [];
+
+    /// <summary>How many plans the lead department has recorded; 0 before the first.</summary>
+    public int PlanVersion { get; init; }
+    public string? PlanText { get; init; }
+
+    /// <summary>Every milestone of every plan; those of earlier plans that were not completed are cancelled.</summary>
+    public IReadOnlyList<Milestone> Milestones { get; init; } = [];
+
+    /// <summary>The last percentage the lead department recorded, if any.</summary>
+    public int? RecordedPercent { get; init; }
+
+    /// <summary>The round in which the lead department last recorded its contact with the party.</summary>
+    public int? ContactRound { get; init; }
+
+    public IReadOnlyList<Commitment> Commitments { get; init; } = [];
+
+    /// <summary>The milestones of the plan in force.</summary>
+    public IEnumerable<Milestone> CurrentMilestones => Milestones.Where(m => m.PlanVersion == PlanVersion && PlanVersion > 0);
+
+    /// <summary>The progress shown on the item: the last percentage recorded, else the share of the plan's milestones completed.</summary>
+    public int? ProgressPercent
+    {
+        get
+        {
+            if (RecordedPercent is { } recorded)
+            {
+                return recorded;
+            }
+            var current = CurrentMilestones.ToList();
+            return current.Count == 0 ? null : current.Count(m => m.CompletedAt is not null) * 100 / current.Count;
+        }
+    }
 
     public IEnumerable<Assignment> ActiveAssignments => Assignments.Where(a => a.IsActive);
 

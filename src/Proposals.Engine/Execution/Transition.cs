@@ -14,6 +14,9 @@ public sealed record TaskOpening(string TaskId, string Name, long OrganizationId
 {
     /// <summary>When the step began, for a task opened again with a recounted deadline: it keeps its first day. Null: now.</summary>
     public DateTimeOffset? OpenedAt { get; init; }
+
+    /// <summary>The milestone or commitment number the task is about, for a task of one of those; else null.</summary>
+    public int? Subject { get; init; }
 }
 
 /// <summary>An open task to close; its pending reminders are cancelled with it.</summary>

@@ -20,6 +20,9 @@ public static partial class WorkflowEngine
     public const int SummaryLimit = 2000;
     public const int BodyLimit = 50_000;
 
+    /// <summary>A commitment's text when the reply gives none of its own: the reply's opening words.</summary>
+    public const int CommitmentTextLimit = 500;
+
     /// <summary>Starts a proposal in the definition's initial state.</summary>
     public static ActionOutcome Start(WorkflowDefinition definition, Actor actor, NewProposal draft, EngineContext context)
     {
@@ -185,6 +188,12 @@ public static partial class WorkflowEngine
                     $"{string.Join("、", instance.Cosigners.Where(c => c.IsOpen).Select(c => context.NameOf(c.OrganizationId)))}尚未答复联名邀请",
                 Guards.ActorNotEvaluatedAsCosigner when instance.CosignerOf(actor.OrganizationId)?.EvaluatedRound == instance.Round =>
                     "本党派已评价本轮办理结果",
+                Guards.ContactRecorded when instance.ContactRound != instance.Round =>
+                    $"主办单位尚未记录{(instance.Round > 1 ? "本轮" : "")}与{context.NameOf(instance.PartyId)}的沟通联系",
+                Guards.LaterRound when instance.Round < 2 => "只有第二轮及以后的办理才能另定本轮期限",
+                Guards.ActorHasOpenCommitment when !instance.Commitments.Any(c => c.IsOpen && c.OrganizationId == actor.OrganizationId) =>
+                    "本单位在此件上没有尚未兑现的承诺",
+                Guards.OpenMilestone when !instance.CurrentMilestones.Any(m => m.IsOpen) => "办理方案中没有尚未完成的节点",
                 _ => null,
             };
             if (problem is not null)
@@ -261,6 +270,20 @@ public static partial class WorkflowEngine
                     return ReplaceOwnCosign(item, c => c with { Status = CosignStatus.Declined, AnsweredAt = now });
                 case Effects.EvaluateAsCosigner:
                     return ReplaceOwnCosign(item, c => c with { EvaluatedRound = item.Round, Rating = data["rating"]?.GetValue<string>() });
+                case Effects.Plan:
+                    return Plan(item, data, errors);
+                case Effects.CompleteMilestone:
+                    return CompleteMilestone(item, data, errors);
+                case Effects.RecordPercent:
+                    return data["percent"] is JsonNode percent ? item with { RecordedPercent = percent.GetValue<int>() } : item;
+                case Effects.RecordContact:
+                    return RecordContact(item, data, errors);
+                case Effects.RecordCommitment:
+                    return RecordCommitment(item, data, errors);
+                case Effects.FulfilCommitment:
+                    return FulfilCommitment(item, data, errors);
+                case Effects.AskFreshOpinions:
+                    return item with { Assignments = item.Assignments.Select(a => a.IsActive && !a.IsLead ? a with { OpinionAt = null } : a).ToList() };
                 default:
                     throw new InvalidOperationException($"Effect '{effect}' passed validation but has no implementation.");
             }
@@ -325,6 +348,105 @@ public static partial class WorkflowEngine
             var others = item.Cosigners.Where(c => c.OrganizationId != partyId);
             return item with { Cosigners = others.Append(new Cosigner(partyId, CosignStatus.Invited, context.Now)).ToList() };
         }
+
+        // Milestones are numbered on across plans, so a number names one milestone for ever; the numbers go into the event.
+        private ProposalInstance Plan(ProposalInstance item, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            var today = Today(actor.OrganizationId);
+            var given = (JsonArray)data["milestones"]!;
+            var next = item.Milestones.Count == 0 ? 1 : item.Milestones.Max(m => m.Number) + 1;
+            var version = item.PlanVersion + 1;
+            var added = new List<Milestone>();
+            for (var i = 0; i < given.Count; i++)
+            {
+                var milestone = (JsonObject)given[i]!;
+                var due = ParseDate(milestone["dueDate"]!);
+                if (due < today)
+                {
+                    ActionData.AddError(errors, $"data.milestones[{i}].dueDate", $"第 {i + 1} 项的完成日期 {due:yyyy-MM-dd} 已过：不能早于今天（{today:yyyy-MM-dd}）");
+                }
+                milestone["id"] = next + i;
+                added.Add(new Milestone(next + i, version, milestone["title"]!.GetValue<string>(), due));
+            }
+            data["planVersion"] = version;
+            var now = context.Now;
+            var kept = item.Milestones.Select(m => m.IsOpen ? m with { CancelledAt = now } : m);
+            return item with { PlanVersion = version, PlanText = data["text"]!.GetValue<string>(), Milestones = kept.Concat(added).ToList() };
+        }
+
+        private ProposalInstance CompleteMilestone(ProposalInstance item, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            var number = data["milestoneId"]!.GetValue<int>();
+            var milestone = item.Milestones.FirstOrDefault(m => m.Number == number);
+            string? problem = milestone switch
+            {
+                null => $"节点 {number} 不存在",
+                { CompletedAt: not null } => $"节点“{milestone.Title}”已于 {context.ClockFor(actor.OrganizationId).LocalDate(milestone.CompletedAt.Value):yyyy-MM-dd} 完成",
+                { CancelledAt: not null } => $"节点“{milestone.Title}”属于已被替换的方案",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                ActionData.AddError(errors, "data.milestoneId", problem);
+                return item;
+            }
+            data["title"] = milestone!.Title;
+            var now = context.Now;
+            return item with { Milestones = item.Milestones.Select(m => m.Number == number ? m with { CompletedAt = now } : m).ToList() };
+        }
+
+        private ProposalInstance RecordContact(ProposalInstance item, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            var today = Today(actor.OrganizationId);
+            var date = ParseDate(data["contactDate"]!);
+            if (date > today)
+            {
+                ActionData.AddError(errors, "data.contactDate", $"沟通日期 {date:yyyy-MM-dd} 还没到：记录的是已经进行的沟通（今天是 {today:yyyy-MM-dd}）");
+            }
+            // Only the lead department's contact answers for the reply; a co-department's is kept in the history.
+            return item.Lead?.OrganizationId == actor.OrganizationId ? item with { ContactRound = item.Round } : item;
+        }
+
+        private ProposalInstance RecordCommitment(ProposalInstance item, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            if (data["commitmentDate"] is not JsonNode dateNode)
+            {
+                return item;
+            }
+            var today = Today(actor.OrganizationId);
+            var due = ParseDate(dateNode);
+            if (due <= today)
+            {
+                ActionData.AddError(errors, "data.commitmentDate", $"承诺解决时间应晚于今天（{today:yyyy-MM-dd}）");
+            }
+            var number = item.Commitments.Count == 0 ? 1 : item.Commitments.Max(c => c.Number) + 1;
+            var text = data["commitment"]?.GetValue<string>() ?? Shorten(data["text"]?.GetValue<string>() ?? "", CommitmentTextLimit);
+            data["commitmentId"] = number;
+            return item with { Commitments = item.Commitments.Append(new Commitment(number, item.Round, actor.OrganizationId, text, due, context.Now)).ToList() };
+        }
+
+        private ProposalInstance FulfilCommitment(ProposalInstance item, JsonObject data, Dictionary<string, List<string>> errors)
+        {
+            var number = data["commitmentId"]!.GetValue<int>();
+            var commitment = item.Commitments.FirstOrDefault(c => c.Number == number);
+            string? problem = commitment switch
+            {
+                null => $"承诺 {number} 不存在",
+                _ when commitment.OrganizationId != actor.OrganizationId => $"承诺 {number} 是{context.NameOf(commitment.OrganizationId)}作出的",
+                { FulfilledAt: not null } => $"承诺 {number} 已于 {context.ClockFor(actor.OrganizationId).LocalDate(commitment.FulfilledAt.Value):yyyy-MM-dd} 兑现",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                ActionData.AddError(errors, "data.commitmentId", problem);
+                return item;
+            }
+            var now = context.Now;
+            var text = data["text"]!.GetValue<string>();
+            return item with { Commitments = item.Commitments.Select(c => c.Number == number ? c with { FulfilledAt = now, FulfilmentText = text } : c).ToList() };
+        }
+
+        private static DateOnly ParseDate(JsonNode node) => DateOnly.ParseExact(node.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         private ProposalInstance ReplaceOwnCosign(ProposalInstance item, Func<Cosigner, Cosigner> change)
         {
@@ -400,52 +522,65 @@ public static partial class WorkflowEngine
             closedTasks = closed;
             var opened = new List<TaskOpening>();
             var state = definition.State(after.State);
-            var desired = new List<(TaskDefinition Task, long OrganizationId)>();
-            foreach (var task in state.Tasks.Select(definition.Task))
+            var desired = new List<(TaskDefinition Task, long OrganizationId, int? Subject)>();
+            foreach (var task in state.Tasks.Select(definition.Task).Concat(definition.Tasks.Where(t => t.Standing)))
             {
                 if (task.When == TaskConditions.ExtensionPending && after.PendingExtension is null)
                 {
                     continue;
                 }
-                desired.AddRange(Assignees(task, after).Select(org => (task, org)));
+                desired.AddRange(Assignees(task, after).Select(owed => (task, owed.OrganizationId, owed.Subject)));
             }
             // Only a moved item or topic date reschedules: a due date clamped to today would otherwise slide a day with every later action.
             var datesMoved = before.ItemDueDate != after.ItemDueDate || before.TopicDeadline != after.TopicDeadline;
             foreach (var open in before.OpenTasks)
             {
-                var match = desired.FirstOrDefault(d => d.Task.Id == open.TaskId && d.OrganizationId == open.OrganizationId);
-                if (stateChanged || match.Task is null)
+                var match = desired.FirstOrDefault(d => d.Task.Id == open.TaskId && d.OrganizationId == open.OrganizationId && d.Subject == open.Subject);
+                if (match.Task is null || (stateChanged && !match.Task.Standing))
                 {
                     closed.Add(new TaskClosing(open.Id, open.TaskId, open.OrganizationId, closeReason));
                 }
-                else if (datesMoved && match.Task.Deadline?.From is not null && DueDate(match.Task, after, match.OrganizationId) != open.DueDate)
+                else if (datesMoved && match.Task.Deadline?.From is not null && DueDate(match.Task, after, match.OrganizationId, match.Subject) != open.DueDate)
                 {
                     closed.Add(new TaskClosing(open.Id, open.TaskId, open.OrganizationId, "rescheduled"));
                 }
             }
-            foreach (var (task, org) in desired)
+            foreach (var (task, org, subject) in desired)
             {
-                var stillOpen = before.OpenTasks.Any(o => o.TaskId == task.Id && o.OrganizationId == org && closed.All(c => c.TaskRowId != o.Id));
+                var stillOpen = before.OpenTasks.Any(o => o.TaskId == task.Id && o.OrganizationId == org && o.Subject == subject && closed.All(c => c.TaskRowId != o.Id));
                 if (!stillOpen)
                 {
-                    opened.Add(Open(task, org, after));
+                    opened.Add(Open(task, org, subject, after));
                 }
             }
             return opened;
         }
 
-        private IEnumerable<long> Assignees(TaskDefinition task, ProposalInstance item) => task.Assignee switch
+        private IEnumerable<(long OrganizationId, int? Subject)> Assignees(TaskDefinition task, ProposalInstance item) => task.Assignee switch
         {
-            Definitions.Assignees.Party => [item.PartyId],
-            Definitions.Assignees.Government => context.OfKind(OrganizationKind.Government).Select(o => o.Id),
-            Definitions.Assignees.LeadDepartment => item.Lead is { } lead ? [lead.OrganizationId] : [],
-            Definitions.Assignees.UnsignedDepartments => item.ActiveAssignments.Where(a => a.SignedAt is null).Select(a => a.OrganizationId),
-            Definitions.Assignees.CoDepartmentsWithoutOpinion => item.ActiveAssignments.Where(a => !a.IsLead && a.OpinionAt is null).Select(a => a.OrganizationId),
+            Definitions.Assignees.Party => [(item.PartyId, null)],
+            Definitions.Assignees.Government => context.OfKind(OrganizationKind.Government).Select(o => (o.Id, (int?)null)),
+            Definitions.Assignees.LeadDepartment => item.Lead is { } lead ? [(lead.OrganizationId, null)] : [],
+            Definitions.Assignees.UnsignedDepartments => item.ActiveAssignments.Where(a => a.SignedAt is null).Select(a => (a.OrganizationId, (int?)null)),
+            Definitions.Assignees.CoDepartmentsWithoutOpinion => item.ActiveAssignments.Where(a => !a.IsLead && a.OpinionAt is null).Select(a => (a.OrganizationId, (int?)null)),
+            Definitions.Assignees.Milestones => item.Lead is { } lead
+                ? item.CurrentMilestones.Where(m => m.IsOpen).Select(m => (lead.OrganizationId, (int?)m.Number))
+                : [],
+            Definitions.Assignees.OpenCommitments => item.Commitments.Where(c => c.IsOpen).Select(c => (c.OrganizationId, (int?)c.Number)),
             _ => throw new InvalidOperationException($"Assignee '{task.Assignee}' passed validation but has no resolver."),
         };
 
+        // What a per-subject task is about, for its deadline and its name.
+        private static (DateOnly DueDate, string Title)? SubjectOf(TaskDefinition task, ProposalInstance item, int? subject) => task.Assignee switch
+        {
+            _ when subject is null => null,
+            Definitions.Assignees.Milestones => item.Milestones.FirstOrDefault(m => m.Number == subject) is { } m ? (m.DueDate, Shorten(m.Title)) : null,
+            Definitions.Assignees.OpenCommitments => item.Commitments.FirstOrDefault(c => c.Number == subject) is { } c ? (c.DueDate, Shorten(c.Text)) : null,
+            _ => null,
+        };
+
         // countFrom: the day the task was first opened, when its deadline is counted again later (a calendar loaded since).
-        private DateOnly? DueDate(TaskDefinition task, ProposalInstance item, long organizationId, DateOnly? countFrom = null)
+        private DateOnly? DueDate(TaskDefinition task, ProposalInstance item, long organizationId, int? subject, DateOnly? countFrom = null)
         {
             if (task.Deadline is not { } rule)
             {
@@ -461,6 +596,7 @@ public static partial class WorkflowEngine
             {
                 DeadlineSources.TopicDeadline => item.TopicDeadline,
                 DeadlineSources.ItemDeadline => item.ItemDueDate,
+                DeadlineSources.SubjectDue => SubjectOf(task, item, subject)?.DueDate,
                 _ => null,
             };
             if (from is not { } date)
@@ -472,9 +608,9 @@ public static partial class WorkflowEngine
             return rule.OffsetDuration is not null && due < today ? today : due;
         }
 
-        private TaskOpening Open(TaskDefinition task, long organizationId, ProposalInstance item, DateTimeOffset? openedAt = null)
+        private TaskOpening Open(TaskDefinition task, long organizationId, int? subject, ProposalInstance item, DateTimeOffset? openedAt = null)
         {
-            var due = DueDate(task, item, organizationId, openedAt is { } first ? context.ClockFor(organizationId).LocalDate(first) : null);
+            var due = DueDate(task, item, organizationId, subject, openedAt is { } first ? context.ClockFor(organizationId).LocalDate(first) : null);
             var reminders = new List<ReminderSchedule>();
             DateTimeOffset? dueAt = null;
             if (due is { } dueDate)
@@ -506,7 +642,8 @@ public static partial class WorkflowEngine
                     reminders.Add(new ReminderSchedule(rung.Level, at, Audience(Resolve(rung.Notify, task, organizationId, item, []), item), DeadlineRule.Parse(rung.Repeat), rung.FlagKey));
                 }
             }
-            return new TaskOpening(task.Id, task.Name, organizationId, task.Roles, due, dueAt, reminders) { OpenedAt = openedAt };
+            var name = SubjectOf(task, item, subject) is { } about ? $"{task.Name}：{about.Title}" : task.Name;
+            return new TaskOpening(task.Id, name, organizationId, task.Roles, due, dueAt, reminders) { OpenedAt = openedAt, Subject = subject };
         }
 
         // While an item is still in its party's hands nobody else may read of it, so a notice the definition addresses to
@@ -623,6 +760,6 @@ public static partial class WorkflowEngine
                 .Select(r => new NotificationMessage(r, action.Id, $"{action.Name}：《{Shorten(item.Title)}》", body));
         }
 
-        private static string Shorten(string title) => title.Length <= 40 ? title : title[..40] + "…";
+        private static string Shorten(string title, int limit = 40) => title.Length <= limit ? title : title[..limit] + "…";
     }
 }

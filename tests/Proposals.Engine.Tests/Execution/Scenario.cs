@@ -185,7 +185,7 @@ internal sealed class Scenario
         Assert.All(transition.ClosedTasks, c => Assert.Contains(transition.After.OpenTasks, t => t.Id == c.TaskRowId && t.TaskId == c.TaskId));
         var closed = transition.ClosedTasks.Select(c => c.TaskRowId).ToHashSet();
         var stillOpen = transition.After.OpenTasks.Where(t => !closed.Contains(t.Id));
-        var opened = transition.OpenedTasks.Select(t => new OpenTask(_nextTaskRow++, t.TaskId, t.OrganizationId, t.DueDate, Now));
+        var opened = transition.OpenedTasks.Select(t => new OpenTask(_nextTaskRow++, t.TaskId, t.OrganizationId, t.DueDate, Now, t.Subject));
         Item = transition.After with
         {
             Id = transition.After.Id == 0 ? 1 : transition.After.Id,
