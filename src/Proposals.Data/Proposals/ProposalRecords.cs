@@ -13,7 +13,14 @@ public sealed record ProposalRecord(
     string Body,
     long CreatedBy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The events the item shows in sections of their own (instructions, plans, contact), oldest first.</summary>
+    public IReadOnlyList<HistoryEvent> Notes { get; init; } = [];
+
+    /// <summary>Each commitment's id in the API, by its number on the item.</summary>
+    public IReadOnlyDictionary<int, long> CommitmentIds { get; init; } = new Dictionary<int, long>();
+}
 
 /// <summary>One saved text of a proposal: its number, what it said and who saved it when; <paramref name="AuditSequence"/> is its history event.</summary>
 public sealed record RevisionRecord(int Number, string Title, string Summary, string Body, long? TopicId, long ActorUserId, string ActorName, DateTimeOffset At, int AuditSequence);

@@ -58,6 +58,7 @@ public sealed class ProposalStore(Database database)
 
     private sealed class CommitmentRow
     {
+        public long Id { get; init; }
         public int Number { get; init; }
         public int Round { get; init; }
         public long OrganizationId { get; init; }
@@ -144,6 +145,10 @@ public sealed class ProposalStore(Database database)
         public int WorkflowVersion { get; init; }
     }
 
+    private static HistoryEvent ToHistoryEvent(EventRow r) =>
+        new(r.Sequence, r.Action, r.ActorUserId, r.ActorName, r.OrganizationId, DateValues.Load(r.At), r.Comment,
+            JsonNode.Parse(r.Data) as JsonObject ?? [], r.FromState, r.ToState, r.WorkflowVersion);
+
     private const string SelectProposal = """
         SELECT p.id AS Id, p.workflow_id AS WorkflowId, p.workflow_version AS WorkflowVersion, p.state AS State, p.stage AS Stage,
                p.is_open AS IsOpen, p.version AS Version, p.party_id AS PartyId, p.topic_id AS TopicId, p.topic_deadline AS TopicDeadline,
@@ -220,9 +225,19 @@ public sealed class ProposalStore(Database database)
             """, new { row.Id }, transaction, cancellationToken: cancellationToken));
         var commitments = await connection.QueryAsync<CommitmentRow>(new CommandDefinition(
             """
-            SELECT number AS Number, round AS Round, organization_id AS OrganizationId, text AS Text, due_date AS DueDate, made_at AS MadeAt,
+            SELECT id AS Id, number AS Number, round AS Round, organization_id AS OrganizationId, text AS Text, due_date AS DueDate, made_at AS MadeAt,
                    fulfilled_at AS FulfilledAt, fulfilment_text AS FulfilmentText
             FROM proposal_commitments WHERE proposal_id = @Id ORDER BY number
+            """, new { row.Id }, transaction, cancellationToken: cancellationToken));
+        // The events the item shows in sections of their own: leader instructions (given with the adoption or later),
+        // every version of the plan and its completed milestones, and the departments' contact with the party.
+        var notes = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            """
+            SELECT e.sequence AS Sequence, e.action AS Action, e.actor_user_id AS ActorUserId, e.actor_name AS ActorName, e.organization_id AS OrganizationId,
+                   e.at AS At, e.comment AS Comment, e.data AS Data, e.from_state AS FromState, e.to_state AS ToState, e.workflow_version AS WorkflowVersion
+            FROM audit_events e
+            WHERE e.proposal_id = @Id AND e.action IN ('adopt', 'instruct', 'plan', 'complete-milestone', 'record-contact')
+            ORDER BY e.sequence
             """, new { row.Id }, transaction, cancellationToken: cancellationToken));
         var instance = new ProposalInstance
         {
@@ -257,7 +272,11 @@ public sealed class ProposalStore(Database database)
             Commitments = commitments.Select(c => new Commitment(c.Number, c.Round, c.OrganizationId, c.Text, c.DueDate, DateValues.Load(c.MadeAt),
                 DateValues.Load(c.FulfilledAt), c.FulfilmentText)).ToList(),
         };
-        return new ProposalRecord(instance, row.Stage, row.IsOpen, row.Year, row.Summary, row.Body, row.CreatedBy, DateValues.Load(row.CreatedAt), DateValues.Load(row.UpdatedAt));
+        return new ProposalRecord(instance, row.Stage, row.IsOpen, row.Year, row.Summary, row.Body, row.CreatedBy, DateValues.Load(row.CreatedAt), DateValues.Load(row.UpdatedAt))
+        {
+            Notes = notes.Select(ToHistoryEvent).ToList(),
+            CommitmentIds = commitments.ToDictionary(c => c.Number, c => c.Id),
+        };
     }
 
     /// <summary>Writes a new proposal from the engine's start transition and returns its id.</summary>
@@ -721,8 +740,7 @@ public sealed class ProposalStore(Database database)
             WHERE e.proposal_id = @proposalId AND {viewer.ProposalFilter}
             ORDER BY e.sequence
             """, new { proposalId, ViewerOrganizationId = viewer.OrganizationId }, cancellationToken: cancellationToken));
-        return rows.Select(r => new HistoryEvent(r.Sequence, r.Action, r.ActorUserId, r.ActorName, r.OrganizationId, DateValues.Load(r.At), r.Comment,
-            JsonNode.Parse(r.Data) as JsonObject ?? [], r.FromState, r.ToState, r.WorkflowVersion)).ToList();
+        return rows.Select(ToHistoryEvent).ToList();
     }
 
     /// <summary>Open tasks the viewer's organisation owes, soonest due first.</summary>

@@ -42,6 +42,11 @@ internal sealed class Ui(IHttpContextAccessor http, Time.ServiceTimeZone zone)
         "C" => T("C 类（因条件限制暂不能解决）", "C (not possible now)"),
         "lead" => T("主办", "Lead"),
         "co" => T("协办", "Co-department"),
+        "meeting" => T("座谈会商", "Meeting"),
+        "phone" => T("电话", "Phone"),
+        "visit" => T("走访", "Visit"),
+        "letter" => T("函件", "Letter"),
+        "online" => T("网络视频", "Online"),
         _ => value,
     };
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Proposals.Data.Proposals;
 using Proposals.Engine.Definitions;
@@ -23,7 +24,30 @@ internal sealed record ProposalView(
     bool IsOpen, int Version, int Round, bool KeySupervision, OrganizationRef Party, long? TopicId, int Year, DateOnly? ItemDueDate,
     ExtensionView? PendingExtension, IReadOnlyList<DepartmentView> Departments, IReadOnlyList<TaskDeadlineView> OpenTasks,
     IReadOnlyList<ActionView> AllowedActions, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Revision, IReadOnlyList<CosignerView> Cosigners,
-    IReadOnlyList<Attachments.AttachmentView> Attachments);
+    IReadOnlyList<Attachments.AttachmentView> Attachments, PlanView? Plan, int? ProgressPercent, IReadOnlyList<InstructionView> Instructions,
+    IReadOnlyList<ContactView> Contacts, IReadOnlyList<CommitmentView> Commitments);
+
+/// <summary>The lead department's plan in force (办理方案), its milestones, and the versions it replaced.</summary>
+internal sealed record PlanView(int Version, string Text, IReadOnlyList<MilestoneView> Milestones, IReadOnlyList<PlanVersionView> Versions);
+
+/// <summary>A milestone: <c>open</c>, <c>completed</c> or, for one of a replaced plan, <c>cancelled</c>.</summary>
+internal sealed record MilestoneView(int Id, string Title, DateOnly DueDate, string Status, DateTimeOffset? CompletedAt, bool Overdue);
+
+/// <summary>One recorded version of the plan, as its event has it.</summary>
+internal sealed record PlanVersionView(int Version, string Text, ActorView By, DateTimeOffset At, IReadOnlyList<PlannedMilestoneView> Milestones, long HistorySequence);
+
+internal sealed record PlannedMilestoneView(int Id, string Title, DateOnly DueDate);
+
+/// <summary>A leader's instruction (领导批示), given with the adoption or later.</summary>
+internal sealed record InstructionView(string Text, string? Leader, ActorView By, OrganizationRef Organization, DateTimeOffset At, long HistorySequence);
+
+/// <summary>A department's recorded contact with the proposing party (沟通联系).</summary>
+internal sealed record ContactView(DateOnly ContactDate, string Method, string? People, string Text, OrganizationRef Organization, ActorView By, DateTimeOffset At, long HistorySequence);
+
+/// <summary>What a B-class reply promised: <c>open</c>, <c>overdue</c> (open past its date) or <c>fulfilled</c>.</summary>
+internal sealed record CommitmentView(
+    long Id, int Number, int Round, OrganizationRef Department, string Text, DateOnly DueDate, string Status, DateTimeOffset MadeAt,
+    DateTimeOffset? FulfilledAt, string? FulfilmentText, bool? FulfilledOnTime);
 
 /// <summary>A party invited to co-sign: <c>invited</c>, <c>accepted</c> or <c>declined</c>, since <paramref name="At"/>.</summary>
 internal sealed record CosignerView(OrganizationRef Organization, string Status, DateTimeOffset At, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt, string? Rating, int? EvaluatedRound);
@@ -64,7 +88,48 @@ internal static class ProposalViews
             allowed, record.CreatedAt, record.UpdatedAt, item.Revision,
             item.Cosigners.Select(c => new CosignerView(Organization(context, c.OrganizationId), c.Status, c.AnsweredAt ?? c.InvitedAt, c.InvitedAt,
                 c.AnsweredAt, c.Rating, c.EvaluatedRound)).ToList(),
-            attachments.Select(a => Attachments.AttachmentUploads.View(a, context.Organizations)).ToList());
+            attachments.Select(a => Attachments.AttachmentUploads.View(a, context.Organizations)).ToList(),
+            Plan(item, record.Notes, context), item.ProgressPercent, Instructions(record.Notes, context), Contacts(record.Notes, context),
+            item.Commitments.Select(c => Commitment(c, record.CommitmentIds.GetValueOrDefault(c.Number), context)).ToList());
+    }
+
+    private static PlanView? Plan(ProposalInstance item, IReadOnlyList<HistoryEvent> notes, EngineContext context)
+    {
+        if (item.PlanVersion == 0)
+        {
+            return null;
+        }
+        var versions = notes.Where(e => e.Action == "plan").Select(e => new PlanVersionView(
+            e.Data["planVersion"]?.GetValue<int>() ?? 0, e.Data["text"]?.GetValue<string>() ?? "", new ActorView(e.ActorUserId, e.Actor), e.At,
+            (e.Data["milestones"] as JsonArray ?? []).OfType<JsonObject>().Select(m => new PlannedMilestoneView(
+                m["id"]?.GetValue<int>() ?? 0, m["title"]?.GetValue<string>() ?? "", DateOnly.ParseExact(m["dueDate"]!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList(),
+            e.Sequence)).ToList();
+        var clock = context.ClockFor(item.Lead?.OrganizationId);
+        var milestones = item.Milestones.Select(m => new MilestoneView(m.Number, m.Title, m.DueDate,
+            m.CompletedAt is not null ? "completed" : m.CancelledAt is not null ? "cancelled" : "open", m.CompletedAt,
+            m.IsOpen && context.Now >= clock.OverdueAt(m.DueDate))).ToList();
+        return new PlanView(item.PlanVersion, item.PlanText ?? "", milestones, versions);
+    }
+
+    private static List<InstructionView> Instructions(IReadOnlyList<HistoryEvent> notes, EngineContext context) =>
+        notes.Select(e => (Event: e, Text: e.Action switch { "instruct" => e.Data["text"], "adopt" => e.Data["instruction"], _ => null }))
+            .Where(x => x.Text is not null)
+            .Select(x => new InstructionView(x.Text!.GetValue<string>(), x.Event.Data["leader"]?.GetValue<string>(), new ActorView(x.Event.ActorUserId, x.Event.Actor),
+                Organization(context, x.Event.OrganizationId), x.Event.At, x.Event.Sequence))
+            .Reverse().ToList();
+
+    private static List<ContactView> Contacts(IReadOnlyList<HistoryEvent> notes, EngineContext context) =>
+        notes.Where(e => e.Action == "record-contact" && e.Data["contactDate"] is not null).Select(e => new ContactView(
+            DateOnly.ParseExact(e.Data["contactDate"]!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture), e.Data["method"]?.GetValue<string>() ?? "",
+            e.Data["people"]?.GetValue<string>(), e.Data["text"]?.GetValue<string>() ?? "", Organization(context, e.OrganizationId),
+            new ActorView(e.ActorUserId, e.Actor), e.At, e.Sequence)).ToList();
+
+    public static CommitmentView Commitment(Commitment c, long id, EngineContext context)
+    {
+        var clock = context.ClockFor(c.OrganizationId);
+        var status = c.FulfilledAt is not null ? "fulfilled" : context.Now >= clock.OverdueAt(c.DueDate) ? "overdue" : "open";
+        bool? onTime = c.FulfilledAt is { } at ? clock.LocalDate(at) <= c.DueDate : null;
+        return new CommitmentView(id, c.Number, c.Round, Organization(context, c.OrganizationId), c.Text, c.DueDate, status, c.MadeAt, c.FulfilledAt, c.FulfilmentText, onTime);
     }
 
     public static RevisionView Revision(RevisionRecord r) =>

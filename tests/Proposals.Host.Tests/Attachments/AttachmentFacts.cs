@@ -276,6 +276,7 @@ public abstract class AttachmentFacts(Func<TestDatabase> database) : ChainFacts(
         }
         await C.Co1.ActAsync(id, "give-opinion", new { text = "同意" });
         await C.Co2.ActAsync(id, "give-opinion", new { text = "同意" });
+        await C.RecordContactAsync(id);
         var other = await C.AdoptedAsync();
         var elsewhere = await UploadedIdAsync(C.Lead, other, "别件材料.pdf");
         var bound = await UploadedIdAsync(C.Lead, id, "进展材料.pdf");

@@ -76,7 +76,14 @@ public sealed class Chain : IDisposable
         return id;
     }
 
-    /// <summary>Adopted, signed by all three departments and with both co-department opinions in.</summary>
+    /// <summary>The lead department records that it spoke with the party today, as the chain asks before a reply.</summary>
+    public Task RecordContactAsync(long id, ApiClient? by = null) =>
+        (by ?? Lead).ActAsync(id, "record-contact", new { contactDate = Today, method = "meeting", people = "提案党派调研组", text = "面商办理思路" });
+
+    /// <summary>The host's date in Shanghai, as the engine counts days.</summary>
+    public string Today => Host.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Adopted, signed by all three departments, with both co-department opinions in and the lead's contact recorded.</summary>
     public async Task<long> ReadyToReplyAsync(string? dueDate = null)
     {
         var id = await AdoptedAsync(dueDate);
@@ -85,6 +92,7 @@ public sealed class Chain : IDisposable
         await Co2.ActAsync(id, "sign");
         await Co1.ActAsync(id, "give-opinion", new { text = "教育局同意主办单位意见" });
         await Co2.ActAsync(id, "give-opinion", new { text = "住建局同意主办单位意见" });
+        await RecordContactAsync(id);
         return id;
     }
 

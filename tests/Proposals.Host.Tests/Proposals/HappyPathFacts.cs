@@ -55,6 +55,7 @@ public abstract class HappyPathFacts(Func<TestDatabase> database) : ChainFacts(d
         await C.Co1.ActAsync(id, "give-opinion", new { text = "教育局意见" });
         await C.Co2.ActAsync(id, "give-opinion", new { text = "住建局意见" });
         await C.Lead.ActAsync(id, "record-progress", new { text = "已召开协调会", percent = 50 });
+        await C.RecordContactAsync(id);
         Assert.Equal("evaluation", Chain.State(await C.Lead.ActAsync(id, "reply", new { text = "已出台措施", category = "A" })));
         var closed = await C.PartyAdmin.ActAsync(id, "evaluate", new { rating = "satisfied", attitudeRating = "satisfied" });
         Assert.Equal("closed", Chain.State(closed));
@@ -65,7 +66,7 @@ public abstract class HappyPathFacts(Func<TestDatabase> database) : ChainFacts(d
         var history = await ApiClient.JsonArray(await C.Member.GetAsync($"/api/proposals/{id}/history"), HttpStatusCode.OK);
         var actions = history.Select(e => e!["action"]!.GetValue<string>()).ToList();
         Assert.Equal(
-            ["create", "submit-for-review", "submit", "adopt", "sign", "sign", "sign", "give-opinion", "give-opinion", "record-progress", "reply", "evaluate"],
+            ["create", "submit-for-review", "submit", "adopt", "sign", "sign", "sign", "give-opinion", "give-opinion", "record-progress", "record-contact", "reply", "evaluate"],
             actions);
         Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(e => e!["sequence"]!.GetValue<long>()));
         Assert.Null(history[0]!["fromState"]);

@@ -116,11 +116,12 @@ public abstract class OtherPathsFacts(Func<TestDatabase> database) : ChainFacts(
         Assert.Equal(before, Host.RowCounts());
 
         await C.Co2.ActAsync(id, "give-opinion", new { text = "同意" });
+        await C.RecordContactAsync(id);
         Assert.Equal("evaluation", Chain.State(await C.Lead.ActAsync(id, "reply", new { text = "答复", category = "A" })));
     }
 
     [SkippableFact]
-    public async Task Not_satisfied_sends_the_item_back_for_a_second_round_with_a_new_deadline()
+    public async Task Not_satisfied_sends_the_item_back_for_a_second_round_that_asks_the_co_departments_again_under_a_deadline_the_government_may_set()
     {
         var id = await C.RepliedAsync();
         var missingReason = await C.PartyAdmin.ActOnVersionAsync(id, "evaluate", Chain.Version(await C.PartyAdmin.ProposalAsync(id)), new { rating = "not-satisfied" });
@@ -134,6 +135,20 @@ public abstract class OtherPathsFacts(Func<TestDatabase> database) : ChainFacts(
         var reply = back["openTasks"]!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == "reply")!;
         Assert.Equal("2026-04-13", reply["dueDate"]!.GetValue<string>());
         Assert.Equal(2, reply["round"]!.GetValue<int>());
+        // The first round's opinions no longer count: both co-departments are asked again, and the lead speaks with the party again.
+        Assert.Equal(["jyj", "zjj"], back["openTasks"]!.AsArray().Where(t => t!["taskId"]!.GetValue<string>() == "opinion")
+            .Select(t => t!["organization"]!["code"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var early = await ApiClient.Json(await C.Lead.ActOnVersionAsync(id, "reply", Chain.Version(back), new { text = "补充措施", category = "A" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("教育局", early["detail"]!.GetValue<string>());
+
+        var moved = await C.Government.ActAsync(id, "set-round-deadline", new { dueDate = "2026-05-29", reason = "需跨部门协调" });
+        Assert.Equal("2026-05-29", moved["itemDueDate"]!.GetValue<string>());
+        Assert.Equal("2026-05-29", moved["openTasks"]!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == "reply")!["dueDate"]!.GetValue<string>());
+        await C.Co1.ActAsync(id, "give-opinion", new { text = "第二轮意见" });
+        await C.Co2.ActAsync(id, "give-opinion", new { text = "第二轮意见" });
+        var noContact = await ApiClient.Json(await C.Lead.ActOnVersionAsync(id, "reply", Chain.Version(await C.Lead.ProposalAsync(id)), new { text = "补充措施", category = "A" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("本轮", noContact["detail"]!.GetValue<string>());
+        await C.RecordContactAsync(id);
 
         await C.Lead.ActAsync(id, "reply", new { text = "补充措施", category = "B", commitmentDate = "2026-12-31" });
         Assert.Equal("closed", Chain.State(await C.PartyAdmin.ActAsync(id, "evaluate", new { rating = "satisfied" })));

@@ -224,6 +224,7 @@ public abstract class WritingFacts(Func<TestDatabase> database) : ChainFacts(dat
         await C.PartyAdmin.ActAsync(id, "submit");
         await C.Government.ActAsync(id, "adopt", new { partly = false, leadDepartmentId = C.Org("fgj") });
         await C.Lead.ActAsync(id, "sign");
+        await C.RecordContactAsync(id);
         await C.Lead.ActAsync(id, "reply", new { text = "已出台若干措施", category = "A" });
 
         var listed = await Jiusan.GetJsonAsync($"/api/proposals?organizationId={C.Org("jiusan")}");

@@ -81,6 +81,7 @@ public abstract class EscalationFacts(Func<TestDatabase> database) : ChainFacts(
         Assert.Equal("系统（自动督办）", flag["actor"]!["name"]!.GetValue<string>());
         Assert.Contains("逾期已满 10 个工作日", flag["comment"]!.GetValue<string>(), StringComparison.Ordinal);
 
+        await C.RecordContactAsync(id);
         await C.Lead.ActAsync(id, "reply", new { text = "已办结", category = "A" });
         var before = Host.Scalar("SELECT COUNT(*) FROM notifications WHERE kind LIKE 'reminder-%'");
         await MoveToAsync(5, 6); // the next working morning after the May Day holiday

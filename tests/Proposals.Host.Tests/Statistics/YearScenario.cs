@@ -65,18 +65,23 @@ internal sealed class YearScenario
         await c.Government.ActAsync(p3, "grant-extension", new { reason = "同意" });
         await c.Lead.ActAsync(p7, "request-extension", new { newDueDate = "2026-04-30", reason = "需开展调研" });
         await c.Government.ActAsync(p7, "refuse-extension", new { reason = "时间充足" });
+        await c.RecordContactAsync(p1);
         await c.Lead.ActAsync(p1, "reply", new { text = "已出台降低用地成本措施", category = "A" });
         await c.PartyAdmin.ActAsync(p1, "evaluate", new { rating = "satisfied", attitudeRating = "satisfied" });
 
         // Tuesday 10 March: p2 signed three working days late and replied a day late; p3 judged not satisfied and answered again.
         await c.AdvanceAsync(new DateTimeOffset(2026, 3, 10, 1, 0, 0, TimeSpan.Zero) - c.Host.Clock.GetUtcNow());
         await c.Co1.ActAsync(p2, "sign");
+        await c.RecordContactAsync(p2, c.Co1);
         await c.Co1.ActAsync(p2, "reply", new { text = "正在推进", category = "B", commitmentDate = "2026-06-30" });
         await c.PartyAdmin.ActAsync(p2, "evaluate", new { rating = "basically-satisfied", attitudeRating = "satisfied" });
+        await c.RecordContactAsync(p3);
         await c.Lead.ActAsync(p3, "reply", new { text = "暂无条件", category = "C" });
         await c.OtherPartyAdmin.ActAsync(p3, "evaluate", new { rating = "not-satisfied", attitudeRating = "basically-satisfied", reason = "措施不具体" });
+        await c.RecordContactAsync(p3);
         await c.Lead.ActAsync(p3, "reply", new { text = "已选址建设实训基地", category = "A" });
         await c.OtherPartyAdmin.ActAsync(p3, "evaluate", new { rating = "satisfied", attitudeRating = "basically-satisfied" });
+        await c.RecordContactAsync(p7);
         await c.Lead.ActAsync(p7, "reply", new { text = "审批时限压缩一半", category = "A" });
 
         // p4's new lead never replies: by the reading day it is two working days past its 12 March deadline.

@@ -126,6 +126,39 @@ internal sealed partial class ProposalPageModel(ProposalActions actions, Proposa
         };
     }
 
+    /// <summary>
+    /// For a field that names one of the item's own milestones or commitments, the ones the caller may name, as a choice;
+    /// null for every other field.
+    /// </summary>
+    public IReadOnlyList<(int Value, string Text)>? SubjectChoices(ActionView action, string name)
+    {
+        var effects = Definition.FindAction(action.Id)?.Effects ?? [];
+        if (name == "milestoneId" && effects.Contains(Effects.CompleteMilestone))
+        {
+            return (View.Plan?.Milestones ?? []).Where(m => m.Status == "open").Select(m => (m.Id, $"{m.Title}（{Ui.Date(m.DueDate)}）")).ToList();
+        }
+        if (name == "commitmentId" && effects.Contains(Effects.FulfilCommitment))
+        {
+            var own = Caller.From(User).OrganizationId;
+            return View.Commitments.Where(c => c.Status != "fulfilled" && c.Department.Id == own).Select(c => (c.Number, $"{c.Text}（{Ui.Date(c.DueDate)}）")).ToList();
+        }
+        return null;
+    }
+
+    /// <summary>The milestone rows typed into a plan form that came back with problems; none on a fresh form.</summary>
+    public IReadOnlyList<(string Title, string DueDate)> PostedMilestones(string name, bool open)
+    {
+        if (!open || !Request.HasFormContentType)
+        {
+            return [];
+        }
+        var titles = Request.Form[$"{name}.title"];
+        var dates = Request.Form[$"{name}.dueDate"];
+        return Enumerable.Range(0, Math.Max(titles.Count, dates.Count))
+            .Select(i => (Title: i < titles.Count ? titles[i] ?? "" : "", DueDate: i < dates.Count ? dates[i] ?? "" : ""))
+            .Where(r => r.Title.Trim().Length > 0 || r.DueDate.Trim().Length > 0).ToList();
+    }
+
     /// <summary>The organisations a field may name: those of its kind, departments when it names none.</summary>
     public IEnumerable<Organization> Choices(FieldDefinition field) =>
         Organizations.Where(o => string.Equals(o.Kind.ToString(), field.Kind ?? nameof(OrganizationKind.Department), StringComparison.OrdinalIgnoreCase)
@@ -198,6 +231,15 @@ internal sealed partial class ProposalPageModel(ProposalActions actions, Proposa
                     {
                         data[name] = ids;
                     }
+                    break;
+                case FieldTypes.MilestoneList:
+                    // Rows left empty are not milestones; a half-filled row is sent as it is, for the engine to name what is missing.
+                    var milestones = new JsonArray();
+                    foreach (var (title, dueDate) in PostedMilestones(name, open: true))
+                    {
+                        milestones.Add(new JsonObject { ["title"] = title.Trim(), ["dueDate"] = dueDate.Trim() });
+                    }
+                    data[name] = milestones;
                     break;
                 case FieldTypes.Organization or FieldTypes.WholeNumber when text.Length > 0:
                     data[name] = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number) : JsonValue.Create(text);
