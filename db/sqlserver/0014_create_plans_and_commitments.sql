@@ -33,7 +33,7 @@ CREATE TABLE proposal_commitments (
     made_at           datetime2(7)  NOT NULL,
     fulfilled_at      datetime2(7)  NULL,
     fulfilment_text   nvarchar(max) NULL,
-    CONSTRAINT uq_proposal_commitments_number UNIQUE (proposal_id, number)
+    UNIQUE (proposal_id, number)
 );
 CREATE INDEX ix_proposal_commitments_org ON proposal_commitments (organization_id, fulfilled_at);
 CREATE INDEX ix_proposal_commitments_due ON proposal_commitments (due_date, fulfilled_at);

@@ -11,7 +11,7 @@ public abstract class MigrationFacts(IDatabaseProvider provider)
         "organizations", "users", "user_roles", "access_tokens", "calendar_days", "workflow_definitions", "topics", "topic_parties",
         "proposals", "proposal_departments", "tasks", "reminders", "notifications", "notification_reads", "audit_events", "idempotency_keys",
         "notification_deliveries", "job_runs", "sign_in_failures", "sign_in_successes", "proposal_revisions", "proposal_cosigners",
-        "attachments", "attachment_chunks",
+        "attachments", "attachment_chunks", "proposal_milestones", "proposal_commitments",
     ];
 
     private Task<Database> CreateEmptyAsync()

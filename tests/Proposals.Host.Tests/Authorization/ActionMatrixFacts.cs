@@ -116,7 +116,7 @@ internal static class MatrixDefinition
 {
     public static WorkflowDefinition Load()
     {
-        var path = RepositoryPaths.File("workflows/proposal-chain.v2.json");
+        var path = RepositoryPaths.File("workflows/proposal-chain.v3.json");
         var result = DefinitionLoader.Parse(path, File.ReadAllText(path));
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         return result.Definition!;

@@ -78,6 +78,11 @@ public sealed record ExpectedAnswer(int Status, string Reason)
         Guards.KeyFlagged => position.KeyFlagged,
         Guards.NotKeyFlagged => !position.KeyFlagged,
         Guards.NoOpenInvitation or Guards.ActorNotEvaluatedAsCosigner => true,
+        Guards.ContactRecorded => position.ContactRecorded,
+        // Every item of the matrix is in its first round.
+        Guards.LaterRound => false,
+        Guards.ActorHasOpenCommitment => position.OpenCommitmentBy == organization,
+        Guards.OpenMilestone => position.OpenMilestone,
         _ => throw new InvalidOperationException($"The matrix does not know guard '{guard}'; teach ExpectedAnswer what it means."),
     };
 }

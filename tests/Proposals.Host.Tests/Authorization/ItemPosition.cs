@@ -26,6 +26,15 @@ public sealed record ItemPosition(string Name, string State, Func<Chain, Task<lo
 
     public bool KeyFlagged { get; init; }
 
+    /// <summary>Whether the lead department recorded its contact with the party in this round.</summary>
+    public bool ContactRecorded { get; init; }
+
+    /// <summary>Whether the plan in force has a milestone not yet completed.</summary>
+    public bool OpenMilestone { get; init; }
+
+    /// <summary>The department with a commitment still open on the item, if any.</summary>
+    public string? OpenCommitmentBy { get; init; }
+
     /// <summary>The departments currently assigned; only these see the item (Viewer.ProposalFilter).</summary>
     public IReadOnlyList<string> Assigned => LeadDepartment is null ? CoDepartmentsNow : [LeadDepartment, .. CoDepartmentsNow];
 
@@ -54,7 +63,17 @@ public sealed record ItemPosition(string Name, string State, Func<Chain, Task<lo
         },
         new("implementation-ready-to-reply", "implementation", c => c.ReadyToReplyAsync())
         {
-            LeadDepartment = Lead, CoDepartmentsNow = CoDepartments, SignedBy = AllAssigned, OpinionsGiven = CoDepartments.ToHashSet(),
+            LeadDepartment = Lead, CoDepartmentsNow = CoDepartments, SignedBy = AllAssigned, OpinionsGiven = CoDepartments.ToHashSet(), ContactRecorded = true,
+        },
+        new("implementation-planned", "implementation", async c =>
+        {
+            var id = await c.ReadyToReplyAsync();
+            await c.Lead.ActAsync(id, "plan", new { text = "分两步落实", milestones = new[] { new { title = "完成调研", dueDate = "2026-11-30" }, new { title = "出台方案", dueDate = "2026-12-31" } } });
+            return id;
+        })
+        {
+            LeadDepartment = Lead, CoDepartmentsNow = CoDepartments, SignedBy = AllAssigned, OpinionsGiven = CoDepartments.ToHashSet(), ContactRecorded = true,
+            OpenMilestone = true,
         },
         new("implementation-signed-extension-pending-key-flagged", "implementation", async c =>
         {
@@ -80,7 +99,7 @@ public sealed record ItemPosition(string Name, string State, Func<Chain, Task<lo
         },
         new("evaluation", "evaluation", c => c.RepliedAsync())
         {
-            LeadDepartment = Lead, CoDepartmentsNow = CoDepartments, SignedBy = AllAssigned, OpinionsGiven = CoDepartments.ToHashSet(),
+            LeadDepartment = Lead, CoDepartmentsNow = CoDepartments, SignedBy = AllAssigned, OpinionsGiven = CoDepartments.ToHashSet(), ContactRecorded = true,
         },
         new("closed", "closed", async c =>
         {
@@ -90,6 +109,17 @@ public sealed record ItemPosition(string Name, string State, Func<Chain, Task<lo
         })
         {
             LeadDepartment = Lead, CoDepartmentsNow = CoDepartments, SignedBy = AllAssigned, OpinionsGiven = CoDepartments.ToHashSet(),
+        },
+        new("closed-with-open-commitment", "closed", async c =>
+        {
+            var id = await c.ReadyToReplyAsync();
+            await c.Lead.ActAsync(id, "reply", new { text = "列入计划逐步解决", category = "B", commitmentDate = "2026-12-31" });
+            await c.PartyAdmin.ActAsync(id, "evaluate", new { rating = "basically-satisfied" });
+            return id;
+        })
+        {
+            LeadDepartment = Lead, CoDepartmentsNow = CoDepartments, SignedBy = AllAssigned, OpinionsGiven = CoDepartments.ToHashSet(), ContactRecorded = true,
+            OpenCommitmentBy = Lead,
         },
         new("closed-reference", "closed-reference", async c =>
         {

@@ -34,6 +34,9 @@ public static class ValidActionData
 
     private static JsonNode Value(string name, FieldDefinition field, Func<string, long> organizationId, DateOnly today) => field.Type switch
     {
+        // A contact is recorded after it took place.
+        FieldTypes.Date when name == "contactDate" => JsonValue.Create(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+        FieldTypes.MilestoneList => new JsonArray(new JsonObject { ["title"] = "权限矩阵：节点", ["dueDate"] = today.AddMonths(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
         FieldTypes.Text => JsonValue.Create($"权限矩阵：{field.Label ?? name}"),
         FieldTypes.Bool => JsonValue.Create(false),
         // Far enough ahead to be later than any deadline the chain sets (3 months), as a new due date must be.
