@@ -84,6 +84,13 @@ internal sealed class EngineBenchmark(BenchmarkOptions options)
                 (co2, "sign", () => null),
                 (co1, "give-opinion", () => new JsonObject { ["text"] = "教育局同意主办单位意见" }),
                 (co2, "give-opinion", () => new JsonObject { ["text"] = "住建局同意主办单位意见" }),
+                // The host runs on the real clock; a contact is recorded on the day it took place.
+                (lead, "record-contact", () => new JsonObject
+                {
+                    ["contactDate"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    ["method"] = "meeting",
+                    ["text"] = "与民盟市委会商定办理思路",
+                }),
                 (lead, "reply", () => new JsonObject { ["text"] = "已出台若干措施", ["category"] = "A" }),
                 (partyAdmin, "evaluate", () => new JsonObject { ["rating"] = "satisfied", ["attitudeRating"] = "satisfied" }),
             ]);

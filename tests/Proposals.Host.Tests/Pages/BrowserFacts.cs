@@ -105,6 +105,13 @@ public sealed class BrowserFacts : IAsyncLifetime
         await ActAsync(co, "give-opinion", form => form.Locator("textarea[name=text]").FillAsync("教育局同意主办单位意见"));
         await SignOutAsync(co);
         await lead.ReloadAsync();
+        await ActAsync(lead, "record-contact", async form =>
+        {
+            // The host's clock starts on Monday 2 March 2026.
+            await form.Locator("input[name=contactDate]").FillAsync("2026-03-02");
+            await form.Locator("select[name=method]").SelectOptionAsync("meeting");
+            await form.Locator("textarea[name=text]").FillAsync("与民盟市委会当面商定办理思路");
+        });
         await ActAsync(lead, "reply", async form =>
         {
             await form.Locator("textarea[name=text]").FillAsync("已出台优化营商环境若干措施");
@@ -121,7 +128,7 @@ public sealed class BrowserFacts : IAsyncLifetime
         });
         Assert.Equal("已办结", await partyAdmin.Locator("#state").TextContentAsync());
         var timeline = await partyAdmin.Locator("#history li strong").AllTextContentsAsync();
-        Assert.Equal(["创建草稿", "提交党派审核", "报送政府", "采纳并交办", "签收", "签收", "提交协办意见", "答复办理结果", "评价办理结果"], timeline);
+        Assert.Equal(["创建草稿", "提交党派审核", "报送政府", "采纳并交办", "签收", "签收", "提交协办意见", "记录沟通联系", "答复办理结果", "评价办理结果"], timeline);
         Assert.Equal(0, await partyAdmin.Locator("details.action").CountAsync());
         await BrowserSession.ScreenshotAsync(partyAdmin, "proposal-page");
         await SignOutAsync(partyAdmin);
